@@ -1,0 +1,104 @@
+package dev.jpd.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jpd.proto.Metapb;
+import dev.jpd.proto.Pdpb;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class StoresInfoTest {
+
+  private static Metapb.Store meta(long id, String address) {
+    return Metapb.Store.newBuilder().setId(id).setAddress(address).build();
+  }
+
+  @Test
+  void newStoreHasDefaultStatsAndNoHeartbeat() {
+    StoreInfo s = StoreInfo.of(meta(1, "127.0.0.1:20160"));
+    assertThat(s.id()).isEqualTo(1);
+    assertThat(s.address()).isEqualTo("127.0.0.1:20160");
+    assertThat(s.stats()).isEqualTo(Pdpb.StoreStats.getDefaultInstance());
+    assertThat(s.lastHeartbeatMillis()).isZero();
+    assertThat(s.isTombstone()).isFalse();
+  }
+
+  @Test
+  void withersReplaceOnlyWhatTheyName() {
+    StoreInfo s = StoreInfo.of(meta(1, "a:1"));
+    Pdpb.StoreStats stats = Pdpb.StoreStats.newBuilder().setStoreId(1).setCapacity(100).build();
+    StoreInfo beat = s.withStats(stats, 5_000);
+    assertThat(beat.stats()).isEqualTo(stats);
+    assertThat(beat.lastHeartbeatMillis()).isEqualTo(5_000);
+    assertThat(beat.meta()).isSameAs(s.meta());
+    assertThat(s.lastHeartbeatMillis()).as("the original is unchanged").isZero();
+
+    StoreInfo tomb =
+        beat.withMeta(beat.meta().toBuilder().setState(Metapb.StoreState.Tombstone).build());
+    assertThat(tomb.isTombstone()).isTrue();
+    assertThat(tomb.stats()).isSameAs(stats);
+    assertThat(tomb.lastHeartbeatMillis()).isEqualTo(5_000);
+    assertThat(tomb.toString()).contains("id=1", "address=a:1", "state=Tombstone");
+  }
+
+  @Test
+  void mapOperations() {
+    StoresInfo stores = new StoresInfo();
+    stores.put(StoreInfo.of(meta(3, "c:1")));
+    stores.put(StoreInfo.of(meta(1, "a:1")));
+    stores.put(StoreInfo.of(meta(2, "a:1")));
+    assertThat(stores.count()).isEqualTo(3);
+    assertThat(stores.get(1).address()).isEqualTo("a:1");
+    assertThat(stores.get(9)).isNull();
+    assertThat(stores.all()).extracting(StoreInfo::id).containsExactly(1L, 2L, 3L);
+    assertThat(stores.byAddress("a:1")).extracting(StoreInfo::id).containsExactly(1L, 2L);
+    assertThat(stores.byAddress("b:1")).isEmpty();
+
+    stores.put(StoreInfo.of(meta(1, "b:1")));
+    assertThat(stores.count()).isEqualTo(3);
+    assertThat(stores.byAddress("a:1")).extracting(StoreInfo::id).containsExactly(2L);
+
+    assertThat(stores.update(9, s -> s.withStats(Pdpb.StoreStats.getDefaultInstance(), 1)))
+        .isNull();
+    assertThat(stores.get(9)).isNull();
+    StoreInfo updated =
+        stores.update(3, s -> s.withStats(Pdpb.StoreStats.getDefaultInstance(), 77));
+    assertThat(updated.lastHeartbeatMillis()).isEqualTo(77);
+    assertThat(stores.get(3)).isSameAs(updated);
+
+    stores.remove(2);
+    stores.remove(42);
+    assertThat(stores.all()).extracting(StoreInfo::id).containsExactly(1L, 3L);
+  }
+
+  @Test
+  void concurrentUpdatesAreNotLost() throws Exception {
+    StoresInfo stores = new StoresInfo();
+    stores.put(StoreInfo.of(meta(1, "a:1")));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < 1000; i++) {
+            stores.update(1, s -> s.withStats(s.stats().toBuilder()
+                .setRegionCount(s.stats().getRegionCount() + 1).build(), 0));
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(20, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(stores.get(1).stats().getRegionCount()).isEqualTo(4000);
+  }
+}
