@@ -59,6 +59,7 @@ public final class MemoryMetaStore implements MetaStore {
   @Override
   public synchronized boolean txn(List<Condition> conditions, List<Operation> operations) {
     checkOpen();
+    Operation.requireDistinctKeys(operations);
     for (Condition c : conditions) {
       if (!holds(c, data.get(c.key()))) {
         return false;

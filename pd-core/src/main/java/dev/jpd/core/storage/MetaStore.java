@@ -34,6 +34,10 @@ public interface MetaStore extends AutoCloseable {
    * Atomically: if every condition holds, applies every operation in order and returns true;
    * otherwise changes nothing and returns false. This is etcd's compare-and-swap transaction,
    * which the ID and TSO windows and bootstrap rely on.
+   *
+   * <p>Each key may appear at most once among {@code operations} (etcd refuses more); otherwise
+   * this throws {@link IllegalArgumentException} and changes nothing. When a backing store fails
+   * mid-call ({@link MetaStoreException}), the outcome is unknown: re-read before retrying.
    */
   boolean txn(List<Condition> conditions, List<Operation> operations);
 

@@ -1,7 +1,10 @@
 package dev.jpd.core.storage;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /** A write inside a {@link MetaStore#txn} transaction. */
 public sealed interface Operation {
@@ -37,5 +40,20 @@ public sealed interface Operation {
 
   static Operation delete(String key) {
     return new Delete(key);
+  }
+
+  /**
+   * Fails when a key appears twice among {@code operations}. etcd refuses a transaction that
+   * writes one key twice ("duplicate key given in txn request"), so every {@link MetaStore}
+   * refuses it up front, and code tested on one implementation behaves the same on the others.
+   */
+  static void requireDistinctKeys(List<Operation> operations) {
+    Set<String> seen = new HashSet<>();
+    for (Operation op : operations) {
+      if (!seen.add(op.key())) {
+        throw new IllegalArgumentException(
+            "txn writes key " + op.key() + " twice; write each key at most once per txn");
+      }
+    }
   }
 }
