@@ -84,6 +84,11 @@ public final class PdKeys {
     return root + "/config";
   }
 
+  /** BR's marker: present while a snapshot restore is in progress. */
+  public String snapshotRecoveringMarker() {
+    return root + "/cluster/markers/snapshot-recovering";
+  }
+
   public String leader() {
     return root + "/leader";
   }

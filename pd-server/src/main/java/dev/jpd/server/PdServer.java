@@ -1,0 +1,236 @@
+package dev.jpd.server;
+
+import dev.jpd.core.storage.MetaStore;
+import dev.jpd.core.storage.RegionStorage;
+import dev.jpd.proto.Pdpb;
+import dev.jpd.server.cluster.MinResolvedTs;
+import dev.jpd.server.cluster.RaftCluster;
+import dev.jpd.server.gc.GcSafePoints;
+import dev.jpd.server.grpc.HeartbeatStreams;
+import dev.jpd.server.grpc.PdGrpcService;
+import dev.jpd.server.http.StatusServer;
+import dev.jpd.server.id.IdAllocator;
+import dev.jpd.server.storage.EtcdMetaStore;
+import dev.jpd.server.storage.MvStoreMetaStore;
+import dev.jpd.server.storage.MvStoreRegionStorage;
+import dev.jpd.server.tso.TsoAllocator;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One PD member: opens its storage (embedded MVStore in the data dir, or etcd), loads or creates
+ * the cluster id, loads the cluster, syncs the TSO window, and serves {@code pdpb.PD} (plus the
+ * standard gRPC health service) and the HTTP status API. {@link #close} undoes it in reverse
+ * order and is safe to call twice (SIGTERM and an explicit close may race).
+ *
+ * <p>Single member for now: it is always the leader. Leader election through an etcd lease comes
+ * with multi-member support; until then run one PD per etcd cluster prefix.
+ */
+public final class PdServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PdServer.class);
+  public static final String VERSION = "8.5.0-jpd";
+
+  private final ServerOptions options;
+  private final List<AutoCloseable> closers = new ArrayList<>();
+  private final ScheduledExecutorService background;
+  private final MetaStore meta;
+  private final RaftCluster cluster;
+  private final TsoAllocator tso;
+  private final IdAllocator ids;
+  private final GcSafePoints gc;
+  private final Server grpc;
+  private final HealthStatusManager health = new HealthStatusManager();
+  // Known once the gRPC port is bound; GetMembers waits for the health status anyway.
+  private volatile Pdpb.Member member;
+  private final StatusServer http;
+  private boolean closed;
+
+  private PdServer(ServerOptions options, Clock clock) throws IOException {
+    this.options = options;
+    Files.createDirectories(options.dataDir());
+    background =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "pd-background");
+              t.setDaemon(true);
+              return t;
+            });
+    closers.add(() -> shutdown(background));
+    try {
+      meta =
+          options.etcdEndpoints().isEmpty()
+              ? MvStoreMetaStore.open(options.dataDir())
+              : EtcdMetaStore.connect(options.etcdEndpoints(), options.etcdTimeout());
+      closers.add(meta);
+      long clusterId = ClusterIds.loadOrCreate(meta, clock);
+      RegionStorage regionStorage =
+          MvStoreRegionStorage.open(options.dataDir(), background);
+      closers.add(regionStorage);
+      cluster = new RaftCluster(clusterId, meta, regionStorage, clock);
+      cluster.load();
+      ids = new IdAllocator(meta, cluster.keys(), IdAllocator.DEFAULT_STEP);
+      tso =
+          new TsoAllocator(
+              meta,
+              cluster.keys(),
+              clock,
+              background,
+              options.tsoSaveInterval(),
+              options.tsoUpdatePhysicalInterval(),
+              List.of());
+      tso.start();
+      closers.add(tso::stop);
+      gc = new GcSafePoints(meta, cluster.keys(), clock);
+      MinResolvedTs minResolvedTs =
+          new MinResolvedTs(
+              meta, cluster.keys(), clock, options.minResolvedTsPersistenceInterval());
+
+      grpc =
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress(options.clientHost(), options.clientPort()))
+              .maxInboundMessageSize(options.maxRequestBytes())
+              .addService(
+                  new PdGrpcService(
+                      cluster,
+                      ids,
+                      tso,
+                      gc,
+                      minResolvedTs,
+                      this::member,
+                      options.maxReplicas(),
+                      new HeartbeatStreams()))
+              .addService(health.getHealthService())
+              .build()
+              .start();
+      closers.add(this::stopGrpc);
+      member = buildMember(clusterId);
+      health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      http =
+          options.httpPort() < 0
+              ? null
+              : StatusServer.start(options.httpHost(), options.httpPort(), this);
+      if (http != null) {
+        closers.add(http);
+      }
+    } catch (RuntimeException | IOException e) {
+      closeAll();
+      throw e;
+    }
+    LOG.info(
+        "pd server started name={} cluster-id={} member-id={} grpc={} http={} storage={}",
+        options.name(),
+        Long.toUnsignedString(cluster.clusterId()),
+        Long.toUnsignedString(member.getMemberId()),
+        grpcAddress(),
+        http == null ? "off" : http.address(),
+        options.etcdEndpoints().isEmpty() ? "embedded:" + options.dataDir() : "etcd:" + options.etcdEndpoints());
+  }
+
+  /** Starts a member; on failure everything opened so far is closed again. */
+  public static PdServer start(ServerOptions options, Clock clock) throws IOException {
+    return new PdServer(options, clock);
+  }
+
+  private Pdpb.Member buildMember(long clusterId) {
+    List<String> clientUrls =
+        options.advertiseClientUrls().isEmpty() || options.clientPort() == 0
+            ? List.of("http://" + options.clientHost() + ":" + grpcPort())
+            : options.advertiseClientUrls();
+    return Pdpb.Member.newBuilder()
+        .setName(options.name())
+        .setMemberId(ClusterIds.memberId(options.name(), options.advertisePeerUrls()))
+        .addAllPeerUrls(options.advertisePeerUrls())
+        .addAllClientUrls(clientUrls)
+        .setBinaryVersion(VERSION)
+        .setDeployPath(options.dataDir().toAbsolutePath().toString())
+        .setDcLocation("global")
+        .build();
+  }
+
+  public int grpcPort() {
+    return grpc.getPort();
+  }
+
+  public String grpcAddress() {
+    return options.clientHost() + ":" + grpcPort();
+  }
+
+  /** The HTTP listener's port, or -1 when HTTP is off. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  public Pdpb.Member member() {
+    return member;
+  }
+
+  public RaftCluster cluster() {
+    return cluster;
+  }
+
+  public long clusterId() {
+    return cluster.clusterId();
+  }
+
+  public ServerOptions options() {
+    return options;
+  }
+
+  /** Blocks until the gRPC server has terminated (after {@link #close}). */
+  public void awaitTermination() throws InterruptedException {
+    grpc.awaitTermination();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LOG.info("pd server stopping name={}", options.name());
+    closeAll();
+    LOG.info("pd server stopped name={}", options.name());
+  }
+
+  private void closeAll() {
+    health.enterTerminalState();
+    for (int i = closers.size() - 1; i >= 0; i--) {
+      try {
+        closers.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping: {}", e.toString());
+      }
+    }
+    closers.clear();
+  }
+
+  private void stopGrpc() throws InterruptedException {
+    grpc.shutdown();
+    if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+      grpc.shutdownNow();
+      grpc.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void shutdown(ScheduledExecutorService e) throws InterruptedException {
+    e.shutdown();
+    if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
+      e.shutdownNow();
+    }
+  }
+
+}

@@ -1,0 +1,45 @@
+package dev.jpd.server.grpc;
+
+import dev.jpd.proto.Pdpb;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The region heartbeat streams, bound by the store whose leaders report on them (PD's
+ * {@code hbstream}). The operator controller will send its steps through {@link #send}; for now
+ * the PD only answers errors on the stream a heartbeat came in on.
+ */
+public final class HeartbeatStreams {
+  private final ConcurrentHashMap<Long, StreamObserver<Pdpb.RegionHeartbeatResponse>> byStore =
+      new ConcurrentHashMap<>();
+
+  void bind(long storeId, StreamObserver<Pdpb.RegionHeartbeatResponse> stream) {
+    byStore.put(storeId, stream);
+  }
+
+  void unbind(StreamObserver<Pdpb.RegionHeartbeatResponse> stream) {
+    byStore.values().removeIf(s -> s == stream);
+  }
+
+  /** Sends on the store's stream; false when the store has none bound. */
+  public boolean send(long storeId, Pdpb.RegionHeartbeatResponse msg) {
+    StreamObserver<Pdpb.RegionHeartbeatResponse> s = byStore.get(storeId);
+    if (s == null) {
+      return false;
+    }
+    sendOn(s, msg);
+    return true;
+  }
+
+  /** gRPC stream observers are not thread-safe: every send on one stream goes through here. */
+  static void sendOn(
+      StreamObserver<Pdpb.RegionHeartbeatResponse> s, Pdpb.RegionHeartbeatResponse msg) {
+    synchronized (s) {
+      s.onNext(msg);
+    }
+  }
+
+  public int boundStores() {
+    return byStore.size();
+  }
+}

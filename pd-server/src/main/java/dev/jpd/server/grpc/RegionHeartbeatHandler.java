@@ -1,0 +1,111 @@
+package dev.jpd.server.grpc;
+
+import dev.jpd.core.region.HeartbeatValidation;
+import dev.jpd.core.region.RegionInfo;
+import dev.jpd.core.store.StoreInfo;
+import dev.jpd.proto.Metapb;
+import dev.jpd.proto.Pdpb;
+import dev.jpd.server.cluster.PdException;
+import dev.jpd.server.cluster.RaftCluster;
+import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RegionHeartbeat stream. A heartbeat is checked in this order — cluster id, bootstrap, the
+ * region's own shape ({@link HeartbeatValidation}), the reporting store — then applied to the
+ * cluster. Anything refused gets an error response on the same stream (PD's error header and a
+ * message naming the problem), leaves the cache untouched, and the stream stays open for the
+ * next heartbeat. No response is sent for an accepted heartbeat: responses carry operator steps.
+ */
+final class RegionHeartbeatHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(RegionHeartbeatHandler.class);
+
+  private final RaftCluster cluster;
+  private final Headers headers;
+  private final HeartbeatStreams streams;
+
+  RegionHeartbeatHandler(RaftCluster cluster, Headers headers, HeartbeatStreams streams) {
+    this.cluster = cluster;
+    this.headers = headers;
+    this.streams = streams;
+  }
+
+  StreamObserver<Pdpb.RegionHeartbeatRequest> open(
+      StreamObserver<Pdpb.RegionHeartbeatResponse> out) {
+    return new StreamObserver<>() {
+      private long boundStore;
+
+      @Override
+      public void onNext(Pdpb.RegionHeartbeatRequest req) {
+        try {
+          long storeId = handle(req);
+          if (storeId != boundStore) {
+            streams.bind(storeId, out);
+            boundStore = storeId;
+          }
+        } catch (PdException e) {
+          LOG.debug("region heartbeat refused region-id={} reason={}", req.getRegion().getId(), e.getMessage());
+          HeartbeatStreams.sendOn(out, errorResponse(req, e));
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        streams.unbind(out);
+      }
+
+      @Override
+      public void onCompleted() {
+        streams.unbind(out);
+        synchronized (out) {
+          out.onCompleted();
+        }
+      }
+    };
+  }
+
+  /** Applies one heartbeat; returns the reporting store's id. */
+  private long handle(Pdpb.RegionHeartbeatRequest req) {
+    String mismatch = headers.mismatch(req.getHeader());
+    if (mismatch != null) {
+      throw PdException.unknown(mismatch);
+    }
+    if (!cluster.isBootstrapped()) {
+      throw new PdException(Pdpb.ErrorType.NOT_BOOTSTRAPPED, "cluster is not bootstrapped");
+    }
+    Optional<String> invalid = HeartbeatValidation.validate(req);
+    if (invalid.isPresent()) {
+      throw PdException.unknown(invalid.get());
+    }
+    long storeId = req.getLeader().getStoreId();
+    StoreInfo store =
+        cluster
+            .getStore(storeId)
+            .orElseThrow(
+                () -> PdException.unknown("invalid store ID " + storeId + ", not found"));
+    if (store.meta().getState() == Metapb.StoreState.Tombstone) {
+      throw new PdException(
+          Pdpb.ErrorType.STORE_TOMBSTONE,
+          "store " + storeId + " is tombstone: heartbeat of region " + req.getRegion().getId() + " ignored");
+    }
+    cluster.handleRegionHeartbeat(RegionInfo.fromHeartbeat(req));
+    return storeId;
+  }
+
+  private Pdpb.RegionHeartbeatResponse errorResponse(
+      Pdpb.RegionHeartbeatRequest req, PdException e) {
+    Pdpb.RegionHeartbeatResponse.Builder b =
+        Pdpb.RegionHeartbeatResponse.newBuilder()
+            .setHeader(headers.error(e))
+            .setRegionId(req.getRegion().getId());
+    if (req.getRegion().hasRegionEpoch()) {
+      b.setRegionEpoch(req.getRegion().getRegionEpoch());
+    }
+    if (req.hasLeader()) {
+      b.setTargetPeer(req.getLeader());
+    }
+    return b.build();
+  }
+}

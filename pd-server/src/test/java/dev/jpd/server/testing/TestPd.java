@@ -1,0 +1,162 @@
+package dev.jpd.server.testing;
+
+import com.google.protobuf.ByteString;
+import dev.jpd.proto.Metapb;
+import dev.jpd.proto.PDGrpc;
+import dev.jpd.proto.Pdpb;
+import dev.jpd.server.PdServer;
+import dev.jpd.server.ServerOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real PD member on 127.0.0.1 (free ports, a data dir the test owns) and a gRPC client for it,
+ * with one-line helpers for the calls a TiKV store makes. {@link #restart} closes the member and
+ * starts a new one on the same data dir; {@link #close} stops both.
+ */
+public final class TestPd implements AutoCloseable {
+  private final ServerOptions options;
+  private PdServer server;
+  private ManagedChannel channel;
+  private PDGrpc.PDBlockingStub stub;
+  private PDGrpc.PDStub async;
+
+  private TestPd(ServerOptions options) {
+    this.options = options;
+    startServer();
+  }
+
+  public static TestPd start(Path dataDir) {
+    return new TestPd(ServerOptions.forTest(dataDir));
+  }
+
+  public static TestPd start(ServerOptions options) {
+    return new TestPd(options);
+  }
+
+  private void startServer() {
+    try {
+      server = PdServer.start(options, Clock.systemUTC());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+    stub = PDGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.HOURS);
+    async = PDGrpc.newStub(channel);
+  }
+
+  public void restart() {
+    stop();
+    startServer();
+  }
+
+  public PdServer server() {
+    return server;
+  }
+
+  /** A blocking stub with a 10 s deadline per call. */
+  public PDGrpc.PDBlockingStub pd() {
+    return PDGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public PDGrpc.PDStub async() {
+    return async;
+  }
+
+  public ManagedChannel channel() {
+    return channel;
+  }
+
+  public long clusterId() {
+    return server.clusterId();
+  }
+
+  public Pdpb.RequestHeader header() {
+    return Pdpb.RequestHeader.newBuilder().setClusterId(server.clusterId()).build();
+  }
+
+  public static Metapb.Store store(long id) {
+    return Metapb.Store.newBuilder()
+        .setId(id)
+        .setAddress("127.0.0.1:" + (20160 + id))
+        .setVersion("8.5.0")
+        .build();
+  }
+
+  public static Metapb.Peer peer(long id, long storeId) {
+    return Metapb.Peer.newBuilder().setId(id).setStoreId(storeId).build();
+  }
+
+  /** A region over [start, end) with the given epoch and peers (first peer is usually leader). */
+  public static Metapb.Region region(
+      long id, String start, String end, long confVer, long version, Metapb.Peer... peers) {
+    Metapb.Region.Builder b =
+        Metapb.Region.newBuilder()
+            .setId(id)
+            .setStartKey(ByteString.copyFromUtf8(start))
+            .setEndKey(ByteString.copyFromUtf8(end))
+            .setRegionEpoch(
+                Metapb.RegionEpoch.newBuilder().setConfVer(confVer).setVersion(version));
+    for (Metapb.Peer p : peers) {
+      b.addPeers(p);
+    }
+    return b.build();
+  }
+
+  /** Bootstraps with store 1 and region 2 (peer 3 on store 1) over every key. */
+  public void bootstrap() {
+    Pdpb.BootstrapResponse r =
+        pd().bootstrap(
+                Pdpb.BootstrapRequest.newBuilder()
+                    .setHeader(header())
+                    .setStore(store(1))
+                    .setRegion(region(2, "", "", 1, 1, peer(3, 1)))
+                    .build());
+    if (r.getHeader().hasError()) {
+      throw new IllegalStateException("bootstrap failed: " + r.getHeader().getError());
+    }
+  }
+
+  public void putStore(long id) {
+    Pdpb.PutStoreResponse r =
+        pd().putStore(Pdpb.PutStoreRequest.newBuilder().setHeader(header()).setStore(store(id)).build());
+    if (r.getHeader().hasError()) {
+      throw new IllegalStateException("put store failed: " + r.getHeader().getError());
+    }
+  }
+
+  public Pdpb.RegionHeartbeatRequest heartbeat(Metapb.Region region, Metapb.Peer leader) {
+    return Pdpb.RegionHeartbeatRequest.newBuilder()
+        .setHeader(header())
+        .setRegion(region)
+        .setLeader(leader)
+        .setApproximateSize(96L << 20)
+        .setApproximateKeys(960_000)
+        .setTerm(1)
+        .build();
+  }
+
+  public HeartbeatClient heartbeats() {
+    return new HeartbeatClient(async);
+  }
+
+  private void stop() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server.close();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
