@@ -146,19 +146,8 @@ public final class MvStoreMetaStore implements MetaStore {
   /** Applies {@code change} and makes it durable, or leaves the store as it was and throws. */
   private void write(String what, Runnable change) {
     try {
-      change.run();
-      if (mvStore.hasUnsavedChanges()) {
-        mvStore.commit();
-        mvStore.sync();
-      }
+      MvStores.commitDurably(mvStore, change);
     } catch (RuntimeException e) {
-      try {
-        if (!mvStore.isClosed()) {
-          mvStore.rollback();
-        }
-      } catch (RuntimeException rollbackFailure) {
-        e.addSuppressed(rollbackFailure);
-      }
       throw failure(what, e);
     }
   }

@@ -205,26 +205,21 @@ public final class MvStoreRegionStorage implements RegionStorage {
       return;
     }
     try {
-      for (Map.Entry<Long, Change> e : batch) {
-        byte[] key = Bytes8.encode(e.getKey());
-        Metapb.Region region = e.getValue().region;
-        if (region == null) {
-          regions.remove(key);
-        } else {
-          regions.put(key, region.toByteArray());
-        }
-      }
-      hook.beforeCommit(batch.size());
-      mvStore.commit();
-      mvStore.sync();
+      MvStores.commitDurably(
+          mvStore,
+          () -> {
+            for (Map.Entry<Long, Change> e : batch) {
+              byte[] key = Bytes8.encode(e.getKey());
+              Metapb.Region region = e.getValue().region;
+              if (region == null) {
+                regions.remove(key);
+              } else {
+                regions.put(key, region.toByteArray());
+              }
+            }
+            hook.beforeCommit(batch.size());
+          });
     } catch (RuntimeException e) {
-      try {
-        if (!mvStore.isClosed()) {
-          mvStore.rollback();
-        }
-      } catch (RuntimeException rollbackFailure) {
-        e.addSuppressed(rollbackFailure);
-      }
       throw new MetaStoreException(
           "writing " + batch.size() + " regions to " + file + " failed: " + e.getMessage(), e);
     }

@@ -30,4 +30,27 @@ final class MvStores {
           e);
     }
   }
+
+  /**
+   * Runs {@code change}, then commits and syncs it, so it survives a kill -9 or a power loss once
+   * this returns; on failure rolls back whatever {@code change} wrote and rethrows.
+   */
+  static void commitDurably(MVStore store, Runnable change) {
+    try {
+      change.run();
+      if (store.hasUnsavedChanges()) {
+        store.commit();
+        store.sync();
+      }
+    } catch (RuntimeException e) {
+      try {
+        if (!store.isClosed()) {
+          store.rollback();
+        }
+      } catch (RuntimeException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      throw e;
+    }
+  }
 }
