@@ -9,16 +9,15 @@ import dev.jpd.proto.Metapb;
 import dev.jpd.proto.PDGrpc;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.EtcdHarness;
+import dev.jpd.server.testing.TsoClient;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -134,27 +133,6 @@ class DaemonKillTest {
 
   /** The packed last timestamp of one batch of {@code count}. */
   private static long tso(ManagedChannel ch, Pdpb.RequestHeader h, int count) throws Exception {
-    CompletableFuture<Pdpb.TsoResponse> got = new CompletableFuture<>();
-    StreamObserver<Pdpb.TsoRequest> req =
-        PDGrpc.newStub(ch)
-            .tso(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(Pdpb.TsoResponse v) {
-                    got.complete(v);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    got.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
-    req.onNext(Pdpb.TsoRequest.newBuilder().setHeader(h).setCount(count).build());
-    req.onCompleted();
-    Pdpb.Timestamp t = got.get(30, TimeUnit.SECONDS).getTimestamp();
-    return (t.getPhysical() << 18) + t.getLogical();
+    return TsoClient.pack(TsoClient.call(ch, h, count).get(0).getTimestamp());
   }
 }

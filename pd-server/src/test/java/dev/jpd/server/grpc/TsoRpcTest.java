@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.TestPd;
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
+import dev.jpd.server.testing.TsoClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,41 +33,11 @@ class TsoRpcTest {
   }
 
   static long pack(Pdpb.Timestamp t) {
-    return (t.getPhysical() << 18) + t.getLogical();
+    return TsoClient.pack(t);
   }
 
-  /** One stream, one request per count, half-close; returns responses once the call completed. */
   List<Pdpb.TsoResponse> call(Pdpb.RequestHeader header, int... counts) throws Exception {
-    LinkedBlockingQueue<Pdpb.TsoResponse> got = new LinkedBlockingQueue<>();
-    CompletableFuture<Status> end = new CompletableFuture<>();
-    StreamObserver<Pdpb.TsoRequest> req =
-        pd.async()
-            .tso(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(Pdpb.TsoResponse v) {
-                    got.add(v);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    end.complete(Status.fromThrowable(t));
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    end.complete(Status.OK);
-                  }
-                });
-    for (int c : counts) {
-      req.onNext(Pdpb.TsoRequest.newBuilder().setHeader(header).setCount(c).build());
-    }
-    req.onCompleted();
-    Status s = end.get(10, TimeUnit.SECONDS); // the server must complete on half-close
-    if (!s.isOk()) {
-      throw s.asException();
-    }
-    return new ArrayList<>(got);
+    return TsoClient.call(pd.channel(), header, counts);
   }
 
   @Test
