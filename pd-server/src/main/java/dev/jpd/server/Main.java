@@ -81,7 +81,8 @@ public final class Main {
         c.tsoUpdatePhysicalInterval(),
         c.pdServer().minResolvedTsPersistenceInterval(),
         Math.toIntExact(c.replication().maxReplicas()),
-        (int) Math.min(Integer.MAX_VALUE, c.maxRequestBytes()));
+        (int) Math.min(Integer.MAX_VALUE, c.maxRequestBytes()),
+        c);
   }
 
   private static void configureLogging(PdConfig c) {

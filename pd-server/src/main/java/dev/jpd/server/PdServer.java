@@ -5,10 +5,19 @@ import dev.jpd.core.storage.RegionStorage;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.cluster.MinResolvedTs;
 import dev.jpd.server.cluster.RaftCluster;
+import dev.jpd.server.config.LiveConfig;
 import dev.jpd.server.gc.GcSafePoints;
 import dev.jpd.server.grpc.HeartbeatStreams;
 import dev.jpd.server.grpc.PdGrpcService;
-import dev.jpd.server.http.StatusServer;
+import dev.jpd.server.http.HttpApi;
+import dev.jpd.server.http.StatusRoutes;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.jpd.server.id.IdAllocator;
 import dev.jpd.server.storage.EtcdMetaStore;
 import dev.jpd.server.storage.MvStoreMetaStore;
@@ -55,11 +64,14 @@ public final class PdServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   // Known once the gRPC port is bound; GetMembers waits for the health status anyway.
   private volatile Pdpb.Member member;
-  private final StatusServer http;
+  private final LiveConfig config;
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final HttpApi http;
   private boolean closed;
 
   private PdServer(ServerOptions options, Clock clock) throws IOException {
     this.options = options;
+    this.config = new LiveConfig(options.config());
     Files.createDirectories(options.dataDir());
     background =
         Executors.newScheduledThreadPool(
@@ -119,11 +131,11 @@ public final class PdServer implements AutoCloseable {
       closers.add(this::stopGrpc);
       member = buildMember(clusterId);
       health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-      http =
-          options.httpPort() < 0
-              ? null
-              : StatusServer.start(options.httpHost(), options.httpPort(), this);
+      bindJvmMetrics();
+      http = options.httpPort() < 0 ? null : new HttpApi();
       if (http != null) {
+        StatusRoutes.register(http, this, metrics);
+        http.start(options.httpHost(), options.httpPort());
         closers.add(http);
       }
     } catch (RuntimeException | IOException e) {
@@ -138,6 +150,26 @@ public final class PdServer implements AutoCloseable {
         grpcAddress(),
         http == null ? "off" : http.address(),
         options.etcdEndpoints().isEmpty() ? "embedded:" + options.dataDir() : "etcd:" + options.etcdEndpoints());
+  }
+
+  private void bindJvmMetrics() {
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+    JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(metrics);
+    closers.add(gcMetrics);
+  }
+
+  /** The configuration in force; schedule and replication keys change at run time. */
+  public LiveConfig config() {
+    return config;
+  }
+
+  /** The Prometheus registry behind {@code /metrics}; gauges keep PD's names and labels. */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
   }
 
   /** Starts a member; on failure everything opened so far is closed again. */

@@ -1,5 +1,6 @@
 package dev.jpd.server;
 
+import dev.jpd.server.config.PdConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.List;
  * @param httpHost host of the HTTP status/API listener
  * @param httpPort its port; 0 picks a free one, -1 disables HTTP
  * @param etcdEndpoints empty = embedded store in the data dir
+ * @param config the whole configuration, for the parts (schedule, replication) that change live
  */
 public record ServerOptions(
     String name,
@@ -30,7 +32,8 @@ public record ServerOptions(
     Duration tsoUpdatePhysicalInterval,
     Duration minResolvedTsPersistenceInterval,
     int maxReplicas,
-    int maxRequestBytes) {
+    int maxRequestBytes,
+    PdConfig config) {
 
   /** Defaults for a single-node server in {@code dataDir} on free loopback ports. */
   public static ServerOptions forTest(Path dataDir) {
@@ -49,20 +52,21 @@ public record ServerOptions(
         Duration.ofMillis(50),
         Duration.ofSeconds(1),
         3,
-        150 * 1024 * 1024);
+        150 * 1024 * 1024,
+        PdConfig.defaults());
   }
 
   public ServerOptions withEtcd(List<String> endpoints) {
     return new ServerOptions(
         name, dataDir, clientHost, clientPort, advertiseClientUrls, advertisePeerUrls, httpHost,
         httpPort, endpoints, etcdTimeout, tsoSaveInterval, tsoUpdatePhysicalInterval,
-        minResolvedTsPersistenceInterval, maxReplicas, maxRequestBytes);
+        minResolvedTsPersistenceInterval, maxReplicas, maxRequestBytes, config);
   }
 
   public ServerOptions withPorts(int grpcPort, int http) {
     return new ServerOptions(
         name, dataDir, clientHost, grpcPort, advertiseClientUrls, advertisePeerUrls, httpHost,
         http, etcdEndpoints, etcdTimeout, tsoSaveInterval, tsoUpdatePhysicalInterval,
-        minResolvedTsPersistenceInterval, maxReplicas, maxRequestBytes);
+        minResolvedTsPersistenceInterval, maxReplicas, maxRequestBytes, config);
   }
 }
