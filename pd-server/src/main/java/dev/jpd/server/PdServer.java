@@ -5,11 +5,14 @@ import dev.jpd.core.storage.RegionStorage;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.cluster.MinResolvedTs;
 import dev.jpd.server.cluster.RaftCluster;
+import dev.jpd.server.config.ConfigStore;
 import dev.jpd.server.config.LiveConfig;
 import dev.jpd.server.gc.GcSafePoints;
 import dev.jpd.server.grpc.HeartbeatStreams;
 import dev.jpd.server.grpc.PdGrpcService;
+import dev.jpd.server.http.ConfigRoutes;
 import dev.jpd.server.http.HttpApi;
+import dev.jpd.server.http.RegionRoutes;
 import dev.jpd.server.http.StatusRoutes;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -71,7 +74,6 @@ public final class PdServer implements AutoCloseable {
 
   private PdServer(ServerOptions options, Clock clock) throws IOException {
     this.options = options;
-    this.config = new LiveConfig(options.config());
     Files.createDirectories(options.dataDir());
     background =
         Executors.newScheduledThreadPool(
@@ -94,6 +96,9 @@ public final class PdServer implements AutoCloseable {
       closers.add(regionStorage);
       cluster = new RaftCluster(clusterId, meta, regionStorage, clock);
       cluster.load();
+      config = new LiveConfig(
+          ConfigStore.loadPersisted(meta, cluster.keys().config(), options.config()));
+      ConfigStore configStore = new ConfigStore(meta, cluster.keys().config(), config);
       ids = new IdAllocator(meta, cluster.keys(), IdAllocator.DEFAULT_STEP);
       tso =
           new TsoAllocator(
@@ -135,6 +140,8 @@ public final class PdServer implements AutoCloseable {
       http = options.httpPort() < 0 ? null : new HttpApi();
       if (http != null) {
         StatusRoutes.register(http, this, metrics);
+        RegionRoutes.register(http, this);
+        ConfigRoutes.register(http, configStore);
         http.start(options.httpHost(), options.httpPort());
         closers.add(http);
       }

@@ -92,6 +92,11 @@ public final class RaftCluster {
     return clusterMeta != null;
   }
 
+  /** When the cluster was bootstrapped (unix nanos, PD's raft_bootstrap_time), or empty. */
+  public Optional<Long> bootstrapTimeNanos() {
+    return meta.get(keys.bootstrapTime()).map(v -> Bytes8.decode(keys.bootstrapTime(), v));
+  }
+
   /** Whether BR marked the cluster as being restored from a snapshot. */
   public boolean isSnapshotRecovering() {
     return meta.get(keys.snapshotRecoveringMarker()).isPresent();
