@@ -108,7 +108,8 @@ public final class PdServer implements AutoCloseable {
               background,
               options.tsoSaveInterval(),
               options.tsoUpdatePhysicalInterval(),
-              List.of());
+              List.of(),
+              ServerMetrics.tsoEvents(metrics));
       tso.start();
       closers.add(tso::stop);
       gc = new GcSafePoints(meta, cluster.keys(), clock);
@@ -129,7 +130,8 @@ public final class PdServer implements AutoCloseable {
                       minResolvedTs,
                       this::member,
                       options.maxReplicas(),
-                      new HeartbeatStreams()))
+                      new HeartbeatStreams(),
+                      metrics))
               .addService(health.getHealthService())
               .build()
               .start();
@@ -164,6 +166,8 @@ public final class PdServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
     new UptimeMetrics().bindTo(metrics);
+    ServerMetrics.bindProcess(metrics);
+    ServerMetrics.bindIdAllocator(metrics, ids);
     JvmGcMetrics gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(metrics);
     closers.add(gcMetrics);

@@ -13,6 +13,7 @@ import dev.jpd.server.gc.GcSafePoints;
 import dev.jpd.server.id.IdAllocator;
 import dev.jpd.server.tso.TsoAllocator;
 import io.grpc.Status;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   private final int maxReplicas;
   private final Headers headers;
   private final RegionHeartbeatHandler heartbeats;
+  private final GrpcMetrics metrics;
 
   public PdGrpcService(
       RaftCluster cluster,
@@ -50,7 +52,8 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
       MinResolvedTs minResolvedTs,
       Supplier<Pdpb.Member> self,
       int maxReplicas,
-      HeartbeatStreams streams) {
+      HeartbeatStreams streams,
+      MeterRegistry registry) {
     this.cluster = cluster;
     this.ids = ids;
     this.tso = tso;
@@ -59,7 +62,8 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
     this.self = self;
     this.maxReplicas = maxReplicas;
     this.headers = new Headers(cluster.clusterId());
-    this.heartbeats = new RegionHeartbeatHandler(cluster, headers, streams);
+    this.metrics = new GrpcMetrics(registry);
+    this.heartbeats = new RegionHeartbeatHandler(cluster, headers, streams, metrics);
   }
 
   // ---- membership and cluster ----
@@ -250,7 +254,19 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
         req.getHeader(),
         true,
         () -> {
-          StoreInfo s = cluster.storeHeartbeat(req.getStats());
+          long start = System.nanoTime();
+          StoreInfo s;
+          try {
+            s = cluster.storeHeartbeat(req.getStats());
+          } catch (PdException e) {
+            cluster
+                .getStore(req.getStats().getStoreId())
+                .ifPresent(old -> metrics.store(old.meta().getId(), old.meta().getAddress()).storeErr.increment());
+            throw e;
+          }
+          GrpcMetrics.StoreMeters m = metrics.store(s.meta().getId(), s.meta().getAddress());
+          GrpcMetrics.since(m.storeHandle, start);
+          m.storeOk.increment();
           return Pdpb.StoreHeartbeatResponse.newBuilder()
               .setHeader(headers.ok())
               .setClusterVersion(cluster.clusterVersion())
@@ -411,7 +427,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
 
   @Override
   public StreamObserver<Pdpb.TsoRequest> tso(StreamObserver<Pdpb.TsoResponse> out) {
-    return new TsoStream(tso, headers, out);
+    return new TsoStream(tso, headers, out, metrics);
   }
 
   @Override

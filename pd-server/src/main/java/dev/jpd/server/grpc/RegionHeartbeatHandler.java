@@ -25,11 +25,14 @@ final class RegionHeartbeatHandler {
   private final RaftCluster cluster;
   private final Headers headers;
   private final HeartbeatStreams streams;
+  private final GrpcMetrics metrics;
 
-  RegionHeartbeatHandler(RaftCluster cluster, Headers headers, HeartbeatStreams streams) {
+  RegionHeartbeatHandler(
+      RaftCluster cluster, Headers headers, HeartbeatStreams streams, GrpcMetrics metrics) {
     this.cluster = cluster;
     this.headers = headers;
     this.streams = streams;
+    this.metrics = metrics;
   }
 
   StreamObserver<Pdpb.RegionHeartbeatRequest> open(
@@ -39,13 +42,29 @@ final class RegionHeartbeatHandler {
 
       @Override
       public void onNext(Pdpb.RegionHeartbeatRequest req) {
+        long start = System.nanoTime();
         try {
-          long storeId = handle(req);
+          StoreInfo store = handle(req);
+          long storeId = store.meta().getId();
+          GrpcMetrics.StoreMeters m = metrics.store(storeId, store.meta().getAddress());
+          m.regionRecv.increment();
           if (storeId != boundStore) {
             streams.bind(storeId, out);
             boundStore = storeId;
+            m.regionBind.increment();
           }
+          GrpcMetrics.since(m.regionHandle, start);
+          m.regionOk.increment();
         } catch (PdException e) {
+          // Counted only when the reporting store is known, as PD does.
+          cluster
+              .getStore(req.getLeader().getStoreId())
+              .map(s -> metrics.store(s.meta().getId(), s.meta().getAddress()))
+              .ifPresent(
+                  m -> {
+                    m.regionRecv.increment();
+                    m.regionErr.increment();
+                  });
           LOG.debug("region heartbeat refused region-id={} reason={}", req.getRegion().getId(), e.getMessage());
           HeartbeatStreams.sendOn(out, errorResponse(req, e));
         }
@@ -66,8 +85,8 @@ final class RegionHeartbeatHandler {
     };
   }
 
-  /** Applies one heartbeat; returns the reporting store's id. */
-  private long handle(Pdpb.RegionHeartbeatRequest req) {
+  /** Applies one heartbeat; returns the reporting store. */
+  private StoreInfo handle(Pdpb.RegionHeartbeatRequest req) {
     String mismatch = headers.mismatch(req.getHeader());
     if (mismatch != null) {
       throw PdException.unknown(mismatch);
@@ -91,7 +110,7 @@ final class RegionHeartbeatHandler {
           "store " + storeId + " is tombstone: heartbeat of region " + req.getRegion().getId() + " ignored");
     }
     cluster.handleRegionHeartbeat(RegionInfo.fromHeartbeat(req));
-    return storeId;
+    return store;
   }
 
   private Pdpb.RegionHeartbeatResponse errorResponse(

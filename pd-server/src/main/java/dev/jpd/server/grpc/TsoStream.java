@@ -16,12 +16,18 @@ final class TsoStream implements StreamObserver<Pdpb.TsoRequest> {
   private final TsoAllocator tso;
   private final Headers headers;
   private final StreamObserver<Pdpb.TsoResponse> out;
+  private final GrpcMetrics metrics;
   private boolean done;
 
-  TsoStream(TsoAllocator tso, Headers headers, StreamObserver<Pdpb.TsoResponse> out) {
+  TsoStream(
+      TsoAllocator tso,
+      Headers headers,
+      StreamObserver<Pdpb.TsoResponse> out,
+      GrpcMetrics metrics) {
     this.tso = tso;
     this.headers = headers;
     this.out = out;
+    this.metrics = metrics;
   }
 
   @Override
@@ -29,6 +35,7 @@ final class TsoStream implements StreamObserver<Pdpb.TsoRequest> {
     if (done) {
       return;
     }
+    long start = System.nanoTime();
     String mismatch = headers.mismatch(req.getHeader());
     if (mismatch != null) {
       fail(Status.FAILED_PRECONDITION.withDescription(mismatch));
@@ -52,6 +59,8 @@ final class TsoStream implements StreamObserver<Pdpb.TsoRequest> {
             .setTimestamp(
                 Pdpb.Timestamp.newBuilder().setPhysical(ts.physical()).setLogical(ts.logical()))
             .build());
+    GrpcMetrics.since(metrics.tsoDuration, start);
+    metrics.tsoBatchSize.record(req.getCount());
   }
 
   private void fail(Status status) {

@@ -42,12 +42,20 @@ public final class IdAllocator {
 
   /** Last id handed out. */
   private long base;
-  /** End of the window, inclusive; persisted before use. */
-  private long end;
+  /** End of the window, inclusive; persisted before use. Volatile for {@link #windowEnd()}. */
+  private volatile long end;
   /** The value of {@code alloc_id} as this allocator last read or wrote it (null: absent). */
   private byte[] endRaw;
 
   private boolean loaded;
+
+  /**
+   * The end of the persisted ID window, 0 before the first allocation: what PD exports as
+   * {@code pd_cluster_id{type="idalloc"}}. Lock-free, for metric scrapes.
+   */
+  public long windowEnd() {
+    return end;
+  }
 
   /** An allocator with PD's step of 1000 and no leader guard. */
   public IdAllocator(MetaStore store, PdKeys keys) {

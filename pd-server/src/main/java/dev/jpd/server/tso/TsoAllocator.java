@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +98,7 @@ public final class TsoAllocator {
   private final long saveIntervalMs;
   private final long updateIntervalMs;
   private final List<Condition> guard;
+  private final Consumer<TsoEvent> events;
 
   /** {@code physical << 18 | logical} of the last timestamp handed out; 0 when not synced. */
   private final AtomicLong current = new AtomicLong(NOT_SYNCED);
@@ -138,6 +140,23 @@ public final class TsoAllocator {
       Duration saveInterval,
       Duration updatePhysicalInterval,
       List<Condition> leaderGuard) {
+    this(store, keys, clock, executor, saveInterval, updatePhysicalInterval, leaderGuard, e -> {});
+  }
+
+  /**
+   * As above, and {@code events} hears what the allocator does ({@code pd_tso_events}); it is
+   * called on the caller's thread, sometimes under this allocator's lock: keep it cheap.
+   */
+  public TsoAllocator(
+      MetaStore store,
+      PdKeys keys,
+      Clock clock,
+      ScheduledExecutorService executor,
+      Duration saveInterval,
+      Duration updatePhysicalInterval,
+      List<Condition> leaderGuard,
+      Consumer<TsoEvent> events) {
+    this.events = Objects.requireNonNull(events, "events");
     this.store = Objects.requireNonNull(store, "store");
     this.key = Objects.requireNonNull(keys, "keys").timestamp();
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -227,6 +246,7 @@ public final class TsoAllocator {
   }
 
   private Timestamp generateAfterOverflow(int count) {
+    events.accept(TsoEvent.LOGICAL_OVERFLOW);
     for (int attempt = 0; attempt < MAX_RETRY; attempt++) {
       // Under load an overflow is routine (the physical part only moves on ticks): it costs one
       // locked update. Only having to wait for the window is worth a warning.
@@ -243,6 +263,7 @@ public final class TsoAllocator {
         return Timestamp.fromTso(tso);
       }
     }
+    events.accept(TsoEvent.EXCEEDED_MAX_RETRY);
     throw new IllegalStateException(
         "tso logical counter overflowed "
             + MAX_RETRY
@@ -284,6 +305,7 @@ public final class TsoAllocator {
    * logical 0.
    */
   synchronized void sync() {
+    events.accept(TsoEvent.SYNC);
     byte[] raw = store.get(key).orElse(null);
     long last = raw == null ? 0 : Math.floorDiv(Bytes8.decode(key, raw), NANOS_PER_MILLI);
     long next = clock.millis();
@@ -300,8 +322,14 @@ public final class TsoAllocator {
       next = Math.max(next, (cur >>> LOGICAL_BITS) + GUARD_MS);
     }
     savedRaw = raw;
-    save(next + saveIntervalMs);
+    try {
+      save(next + saveIntervalMs);
+    } catch (RuntimeException e) {
+      events.accept(TsoEvent.ERR_SAVE_SYNC_TS);
+      throw e;
+    }
     publish(next);
+    events.accept(TsoEvent.SYNC_OK);
     LOG.info("sync and save timestamp last={} save={} next={}", last, savedEnd, next);
   }
 
@@ -317,10 +345,14 @@ public final class TsoAllocator {
     if (cur == NOT_SYNCED) {
       return;
     }
+    events.accept(TsoEvent.SAVE);
     long physical = cur >>> LOGICAL_BITS;
     long logical = cur & LOGICAL_MASK;
     long now = clock.millis();
     long jetLag = now - physical;
+    if (jetLag < 0) {
+      events.accept(TsoEvent.SYSTEM_TIME_SLOW);
+    }
     if (jetLag > 3 * updateIntervalMs && jetLag > JET_LAG_WARNING_MS) {
       LOG.warn(
           "clock offset jet-lag={}ms prev-physical={} now={} update-physical-interval={}ms",
@@ -339,10 +371,16 @@ public final class TsoAllocator {
       }
       next = physical + GUARD_MS;
     } else {
+      events.accept(TsoEvent.SKIP_SAVE);
       return;
     }
     if (savedEnd - next <= GUARD_MS) {
-      save(next + saveIntervalMs);
+      try {
+        save(next + saveIntervalMs);
+      } catch (RuntimeException e) {
+        events.accept(TsoEvent.ERR_SAVE_UPDATE_TS);
+        throw e;
+      }
     }
     publish(next);
   }
