@@ -4,11 +4,15 @@ import static dev.jpd.server.http.ApiClient.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jpd.server.ServerOptions;
 import dev.jpd.server.config.PdConfig;
+import dev.jpd.server.storage.EtcdMetaStore;
+import dev.jpd.server.testing.EtcdHarness;
 import dev.jpd.server.testing.TestPd;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +123,31 @@ class ConfigRoutesTest {
     pd.restart();
     assertThat(live().replication().maxReplicas()).isEqualTo(4);
     assertThat(live().schedule().leaderScheduleLimit()).isEqualTo(4);
+  }
+
+  @Test
+  void onEtcdTheChangeIsStoredAsPdsJsonAndSurvivesARestart(@TempDir Path other) throws Exception {
+    try (EtcdHarness etcd = EtcdHarness.start();
+        TestPd onEtcd =
+            TestPd.start(ServerOptions.forTest(other).withEtcd(List.of(etcd.endpoint())))) {
+      ApiClient etcdApi = new ApiClient(onEtcd);
+      assertThat(etcdApi.post("/pd/api/v1/config/replicate", "{\"max-replicas\": 1}").statusCode())
+          .isEqualTo(200);
+      assertThat(etcdApi.post("/pd/api/v1/config", "{\"enable-cross-table-merge\": \"false\"}")
+          .statusCode()).isEqualTo(200);
+      String key = onEtcd.server().cluster().keys().config();
+      try (EtcdMetaStore client = EtcdMetaStore.connect(List.of(etcd.endpoint()), Duration.ofSeconds(5))) {
+        JsonNode stored = ApiClient.JSON.readTree(client.get(key).orElseThrow());
+        assertThat(stored.at("/replication/max-replicas").asInt()).isEqualTo(1);
+        assertThat(stored.at("/schedule/enable-cross-table-merge").asText()).isEqualTo("false");
+      }
+      onEtcd.restart();
+      PdConfig after = onEtcd.server().config().current();
+      assertThat(after.replication().maxReplicas()).isEqualTo(1);
+      assertThat(after.schedule().enableCrossTableMerge()).isFalse();
+      assertThat(new ApiClient(onEtcd).getJson("/pd/api/v1/config/schedule")
+          .get("enable-cross-table-merge").asText()).isEqualTo("false");
+    }
   }
 
   private void assertRefused(String body, String names, String value) throws Exception {
