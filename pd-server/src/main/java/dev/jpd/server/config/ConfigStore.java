@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Persisted form.</b> {@code /pd/{cid}/config} holds {@code {"schedule": {...},
  * "replication": {...}}} in PD's JSON shape ({@link PdConfig#toMap()}), like PD's persisted
- * options. At start {@link #loadPersisted} lays it over the file's config: once set through the
- * API, schedule and replication keys come from the store and the file's values for them are
- * ignored, as in PD (the file only seeds a new cluster). Other sections always come from the file.
+ * options; the sections are stored whole. At start {@link #loadPersisted} lays them over the
+ * file's config: once anything was set through the API, every schedule and replication key comes
+ * from the store and the file's values for them are ignored, as in PD (the file only seeds a new
+ * cluster). Other sections always come from the file.
  */
 public final class ConfigStore {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
