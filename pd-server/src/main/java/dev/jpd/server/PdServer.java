@@ -129,7 +129,8 @@ public final class PdServer implements AutoCloseable {
                       gc,
                       minResolvedTs,
                       this::member,
-                      options.maxReplicas(),
+                      // The live value: max-replicas may be set through the API before bootstrap.
+                      () -> Math.toIntExact(config.current().replication().maxReplicas()),
                       new HeartbeatStreams(),
                       metrics))
               .addService(health.getHealthService())

@@ -19,6 +19,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   private final GcSafePoints gc;
   private final MinResolvedTs minResolvedTs;
   private final Supplier<Pdpb.Member> self;
-  private final int maxReplicas;
+  private final IntSupplier maxReplicas;
   private final Headers headers;
   private final RegionHeartbeatHandler heartbeats;
   private final GrpcMetrics metrics;
@@ -51,7 +52,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
       GcSafePoints gc,
       MinResolvedTs minResolvedTs,
       Supplier<Pdpb.Member> self,
-      int maxReplicas,
+      IntSupplier maxReplicas,
       HeartbeatStreams streams,
       MeterRegistry registry) {
     this.cluster = cluster;
@@ -102,7 +103,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
         req.getHeader(),
         false,
         () -> {
-          cluster.bootstrap(req.getStore(), req.getRegion(), maxReplicas);
+          cluster.bootstrap(req.getStore(), req.getRegion(), maxReplicas.getAsInt());
           return Pdpb.BootstrapResponse.newBuilder().setHeader(headers.ok()).build();
         },
         h -> Pdpb.BootstrapResponse.newBuilder().setHeader(h).build());

@@ -82,6 +82,15 @@ class ConfigRoutesTest {
   }
 
   @Test
+  void bootstrapUsesTheLiveMaxReplicas() throws Exception {
+    assertThat(api.post("/pd/api/v1/config", "{\"max-replicas\": 1}").statusCode()).isEqualTo(200);
+    pd.bootstrap();
+    assertThat(api.getJson("/pd/api/v1/cluster").get("max_peer_count").asInt()).isEqualTo(1);
+    // One region with one voter: initialized now that one replica is enough.
+    assertThat(api.getJson("/pd/api/v1/cluster/status").get("is_initialized").asBoolean()).isTrue();
+  }
+
+  @Test
   void sectionPostsTakeTheirSectionsKeys() throws Exception {
     assertThat(api.post("/pd/api/v1/config/schedule", "{\"leader-schedule-limit\": 8}").statusCode())
         .isEqualTo(200);
