@@ -80,7 +80,6 @@ public final class Main {
         c.tsoSaveInterval(),
         c.tsoUpdatePhysicalInterval(),
         c.pdServer().minResolvedTsPersistenceInterval(),
-        Math.toIntExact(c.replication().maxReplicas()),
         (int) Math.min(Integer.MAX_VALUE, c.maxRequestBytes()),
         c);
   }

@@ -31,7 +31,6 @@ public record ServerOptions(
     Duration tsoSaveInterval,
     Duration tsoUpdatePhysicalInterval,
     Duration minResolvedTsPersistenceInterval,
-    int maxReplicas,
     int maxRequestBytes,
     PdConfig config) {
 
@@ -51,7 +50,6 @@ public record ServerOptions(
         Duration.ofSeconds(5),
         Duration.ofMillis(50),
         Duration.ofSeconds(1),
-        3,
         150 * 1024 * 1024,
         PdConfig.defaults());
   }
@@ -60,13 +58,13 @@ public record ServerOptions(
     return new ServerOptions(
         name, dataDir, clientHost, clientPort, advertiseClientUrls, advertisePeerUrls, httpHost,
         httpPort, endpoints, etcdTimeout, tsoSaveInterval, tsoUpdatePhysicalInterval,
-        minResolvedTsPersistenceInterval, maxReplicas, maxRequestBytes, config);
+        minResolvedTsPersistenceInterval, maxRequestBytes, config);
   }
 
   public ServerOptions withPorts(int grpcPort, int http) {
     return new ServerOptions(
         name, dataDir, clientHost, grpcPort, advertiseClientUrls, advertisePeerUrls, httpHost,
         http, etcdEndpoints, etcdTimeout, tsoSaveInterval, tsoUpdatePhysicalInterval,
-        minResolvedTsPersistenceInterval, maxReplicas, maxRequestBytes, config);
+        minResolvedTsPersistenceInterval, maxRequestBytes, config);
   }
 }
