@@ -12,6 +12,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The simulator's side of {@code pdpb.PD}, as a TiKV store uses it: GetMembers to learn the
@@ -26,6 +27,8 @@ final class PdClient implements AutoCloseable {
       new ConcurrentHashMap<>();
   final Queue<Pdpb.RegionHeartbeatResponse> responses = new ConcurrentLinkedQueue<>();
   final Queue<String> streamErrors = new ConcurrentLinkedQueue<>();
+  /** Responses received on all streams so far (tests wait on it instead of sleeping). */
+  final AtomicInteger received = new AtomicInteger();
   private long clusterId;
 
   PdClient(String hostPort) {
@@ -165,6 +168,7 @@ final class PdClient implements AutoCloseable {
       @Override
       public void onNext(Pdpb.RegionHeartbeatResponse value) {
         responses.add(value);
+        received.incrementAndGet();
       }
 
       @Override
