@@ -150,13 +150,6 @@ final class PdClient implements AutoCloseable {
     return r.getRegionsList();
   }
 
-  List<Metapb.Store> stores() {
-    Pdpb.GetAllStoresResponse r = pd().getAllStores(Pdpb.GetAllStoresRequest.newBuilder()
-        .setHeader(header()).build());
-    check(r.getHeader(), "GetAllStores");
-    return r.getStoresList();
-  }
-
   /** Sends a region heartbeat on the leader store's stream. */
   void regionHeartbeat(long storeId, Pdpb.RegionHeartbeatRequest req) {
     StreamObserver<Pdpb.RegionHeartbeatRequest> s = streams.computeIfAbsent(storeId, this::open);

@@ -106,17 +106,6 @@ final class SimCluster {
     return out;
   }
 
-  SimRegion regionForKey(ByteString key) {
-    for (SimRegion r : regions.values()) {
-      if (!r.removed
-          && Keys.startValue(r.meta.getStartKey()).compareTo(Keys.startValue(key)) <= 0
-          && Keys.endValue(r.meta.getEndKey()).compareTo(Keys.startValue(key)) > 0) {
-        return r;
-      }
-    }
-    return null;
-  }
-
   boolean storeUp(long storeId) {
     SimStore s = stores.get(storeId);
     return s != null && s.up;
@@ -152,16 +141,18 @@ final class SimCluster {
     }
   }
 
-  /** Adds a write of {@code bytes} over {@code keys} keys to the region holding {@code key}. */
+  /**
+   * A write of {@code bytes} over {@code keys} keys into {@code r}: the region grows, and every
+   * live store holding a peer writes it (TiKV's store flow counts the raft apply on followers too).
+   */
   void write(SimRegion r, long bytes, long keys) {
     r.size += bytes;
     r.keys += keys;
     r.bytesWritten += bytes;
     r.keysWritten += keys;
-    Metapb.Peer leader = r.leader();
     for (Metapb.Peer p : r.meta.getPeersList()) {
       SimStore s = stores.get(p.getStoreId());
-      if (s != null && s.up && leader != null && p.getId() == leader.getId()) {
+      if (s != null && s.up) {
         s.bytesWritten += bytes;
         s.keysWritten += keys;
       }

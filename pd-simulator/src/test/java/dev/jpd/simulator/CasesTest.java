@@ -38,6 +38,27 @@ class CasesTest {
     }
   }
 
+  /** Pending or not, every case's starting layout must be one the PD accepts as reported. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void everyCaseLaysOutAClusterThePdAccepts(String name) throws Exception {
+    SimCase c = Cases.all().get(name);
+    try (InProcessPd pd = new InProcessPd(dir); PdClient client = new PdClient(pd.address())) {
+      Driver d = new Driver(client, c, new SimClock(System.currentTimeMillis()), 0);
+      d.setup();
+      d.tick();
+      String why = Checks.pdMatches(d);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (why != null && System.nanoTime() < deadline) {
+        Thread.sleep(10); // polling the PD until it has applied the first tick's heartbeats
+        why = Checks.pdMatches(d);
+      }
+      assertThat(why).as(name).isNull();
+      assertThat(pd.server.cluster().stores().count()).isEqualTo(c.layout().stores());
+      assertThat(d.cluster.sortedRegions()).hasSize(c.layout().regions());
+    }
+  }
+
   @Test
   void regionSplitLeavesThePdWithEveryPieceContiguous() throws Exception {
     try (InProcessPd pd = new InProcessPd(dir); PdClient client = new PdClient(pd.address())) {

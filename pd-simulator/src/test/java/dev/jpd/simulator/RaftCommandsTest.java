@@ -234,4 +234,21 @@ class RaftCommandsTest {
     assertThat(r.leaderPeerId).isEqualTo(11);
     assertThat(r.term).isEqualTo(2);
   }
+
+  @Test
+  void storeHeartbeatsCarrySpaceAndFlowAndResetTheFlow() {
+    SimRegion r = region(2, 3, 1, peer(10, 1), peer(11, 2), peer(12, 3));
+    cluster.write(r, 4 * SimConfig.MIB, 100);
+    clock.advance(10_000);
+    SimStore follower = cluster.stores.get(2L);
+    Pdpb.StoreStats s = follower.stats(clock.nowSeconds(), cluster.usedSize(2), cluster.regionCount(2));
+    assertThat(s.getUsedSize()).isEqualTo(84 * SimConfig.MIB);
+    assertThat(s.getAvailable()).isEqualTo(s.getCapacity() - 84 * SimConfig.MIB);
+    assertThat(s.getRegionCount()).isEqualTo(1);
+    assertThat(s.getBytesWritten()).isEqualTo(4 * SimConfig.MIB);
+    assertThat(s.getInterval().getEndTimestamp() - s.getInterval().getStartTimestamp()).isEqualTo(10);
+    assertThat(follower.stats(clock.nowSeconds(), 0, 0).getBytesWritten()).isZero();
+    assertThat(cluster.regionCount(4)).isZero();
+    assertThat(cluster.leaderCount(1)).isEqualTo(1);
+  }
 }
