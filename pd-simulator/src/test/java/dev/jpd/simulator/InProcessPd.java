@@ -1,0 +1,25 @@
+package dev.jpd.simulator;
+
+import dev.jpd.server.PdServer;
+import dev.jpd.server.ServerOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** A real jpd daemon on free loopback ports with its own data dir, for the simulator to talk to. */
+final class InProcessPd implements AutoCloseable {
+  final PdServer server;
+
+  InProcessPd(Path dataDir) throws IOException {
+    server = PdServer.start(ServerOptions.forTest(dataDir), Clock.systemUTC());
+  }
+
+  String address() {
+    return "127.0.0.1:" + server.grpcPort();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
