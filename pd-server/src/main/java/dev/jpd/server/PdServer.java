@@ -3,7 +3,10 @@ package dev.jpd.server;
 import dev.jpd.core.storage.MetaStore;
 import dev.jpd.core.storage.RegionStorage;
 import dev.jpd.proto.Pdpb;
+import dev.jpd.server.cluster.ClusterHealth;
+import dev.jpd.server.cluster.ClusterMetrics;
 import dev.jpd.server.cluster.MinResolvedTs;
+import dev.jpd.server.cluster.StoreLifecycle;
 import dev.jpd.server.cluster.RaftCluster;
 import dev.jpd.server.config.LiveConfig;
 import dev.jpd.server.gc.GcSafePoints;
@@ -11,6 +14,7 @@ import dev.jpd.server.grpc.HeartbeatStreams;
 import dev.jpd.server.grpc.PdGrpcService;
 import dev.jpd.server.http.HttpApi;
 import dev.jpd.server.http.StatusRoutes;
+import dev.jpd.server.http.StoreRoutes;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -57,6 +61,8 @@ public final class PdServer implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final MetaStore meta;
   private final RaftCluster cluster;
+  private final ClusterHealth clusterHealth;
+  private final StoreLifecycle storeLifecycle;
   private final TsoAllocator tso;
   private final IdAllocator ids;
   private final GcSafePoints gc;
@@ -94,6 +100,14 @@ public final class PdServer implements AutoCloseable {
       closers.add(regionStorage);
       cluster = new RaftCluster(clusterId, meta, regionStorage, clock);
       cluster.load();
+      // Region statistics, store lifecycle and their gauges: before gRPC, so no heartbeat is missed.
+      clusterHealth = new ClusterHealth(cluster, config, clock).start();
+      storeLifecycle = new StoreLifecycle(cluster, meta, config, clusterHealth);
+      storeLifecycle.loadWeights();
+      storeLifecycle.afterEachCheck(
+          new ClusterMetrics(cluster, clusterHealth, config, metrics)::refresh);
+      storeLifecycle.start(background, StoreLifecycle.CHECK_INTERVAL);
+      closers.add(storeLifecycle::stop);
       ids = new IdAllocator(meta, cluster.keys(), IdAllocator.DEFAULT_STEP);
       tso =
           new TsoAllocator(
@@ -135,6 +149,7 @@ public final class PdServer implements AutoCloseable {
       http = options.httpPort() < 0 ? null : new HttpApi();
       if (http != null) {
         StatusRoutes.register(http, this, metrics);
+        StoreRoutes.register(http, cluster, clusterHealth, storeLifecycle);
         http.start(options.httpHost(), options.httpPort());
         closers.add(http);
       }
@@ -212,6 +227,16 @@ public final class PdServer implements AutoCloseable {
 
   public RaftCluster cluster() {
     return cluster;
+  }
+
+  /** Region statistics and derived store states. */
+  public ClusterHealth clusterHealth() {
+    return clusterHealth;
+  }
+
+  /** Store state changes and the periodic store check (tests drive {@code checkStores()}). */
+  public StoreLifecycle storeLifecycle() {
+    return storeLifecycle;
   }
 
   public long clusterId() {
