@@ -32,8 +32,18 @@ public final class StoreStates {
 
   /** The store's state at {@code nowMillis}. */
   public static StoreStatus classify(StoreInfo s, long nowMillis, Duration maxStoreDownTime) {
+    return classify(s, nowMillis, maxStoreDownTime, 0);
+  }
+
+  /**
+   * The store's state at {@code nowMillis}, counting silence from no earlier than {@code
+   * watchingSinceMillis}: a PD that just started (or a store never heard of, last heartbeat 0)
+   * gives stores a full grace period instead of calling them Down at once.
+   */
+  public static StoreStatus classify(
+      StoreInfo s, long nowMillis, Duration maxStoreDownTime, long watchingSinceMillis) {
     Metapb.Store m = s.meta();
-    long silent = Math.max(0, nowMillis - s.lastSeenMillis());
+    long silent = Math.max(0, nowMillis - Math.max(s.lastSeenMillis(), watchingSinceMillis));
     boolean live = m.getState() != Metapb.StoreState.Tombstone;
     boolean down = live && silent > maxStoreDownTime.toMillis();
     boolean disconnected = live && silent > DISCONNECT_AFTER.toMillis();

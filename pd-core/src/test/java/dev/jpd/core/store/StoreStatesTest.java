@@ -66,6 +66,14 @@ class StoreStatesTest {
   }
 
   @Test
+  void silenceCountsFromNoEarlierThanWhenPdStartedWatching() {
+    StoreInfo never = StoreInfo.of(Metapb.Store.newBuilder().setId(1).setAddress("a:1").build());
+    assertThat(StoreStates.classify(never, T0, DOWN_TIME).stateName()).isEqualTo("Down");
+    assertThat(StoreStates.classify(never, T0 + 1_000, DOWN_TIME, T0).stateName()).isEqualTo("Up");
+    assertThat(StoreStates.classify(never, T0 + 21_000, DOWN_TIME, T0).stateName()).isEqualTo("Disconnected");
+  }
+
+  @Test
   void preparingStoresServeWhenTheClusterIsSmallOrUptimeOrSizeIsEnough() {
     StoreInfo p = store(Metapb.StoreState.Up, Metapb.NodeState.Preparing);
     Duration prep = Duration.ofHours(48);

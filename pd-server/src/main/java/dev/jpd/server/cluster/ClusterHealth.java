@@ -39,12 +39,15 @@ public final class ClusterHealth implements ClusterListener {
   /** The state name each store had when last looked at, to notice derived changes. */
   private final Map<Long, String> lastStateName = new ConcurrentHashMap<>();
   private volatile StatisticsConfig lastConfig;
+  /** Silence is counted from no earlier than this PD's start (see StoreStates.classify). */
+  private final long startedMillis;
 
   public ClusterHealth(RaftCluster cluster, LiveConfig config, Clock clock) {
     this.cluster = cluster;
     this.config = config;
     this.clock = clock;
     this.lastConfig = statisticsConfig(config.current());
+    this.startedMillis = clock.millis();
   }
 
   /** Hooks into the cluster and the live config and classifies every cached region. */
@@ -77,7 +80,8 @@ public final class ClusterHealth implements ClusterListener {
   }
 
   StoreStatus status(StoreInfo s) {
-    return StoreStates.classify(s, clock.millis(), config.current().schedule().maxStoreDownTime());
+    return StoreStates.classify(
+        s, clock.millis(), config.current().schedule().maxStoreDownTime(), startedMillis);
   }
 
   private void observe(RegionInfo r) {
