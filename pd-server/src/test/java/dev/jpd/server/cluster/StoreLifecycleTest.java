@@ -169,4 +169,26 @@ class StoreLifecycleTest {
     assertThat(s.regionWeight()).isEqualTo(4);
     assertThat(s.meta().getLabelsList()).extracting(Metapb.StoreLabel::getKey).containsExactly("zone");
   }
+
+  @Test
+  void configChangesReclassifyRegionsAndStores() {
+    var live = pd.server().config();
+    var original = live.current();
+    live.set(dev.jpd.server.config.PdConfig.parse("[replication]\nmax-replicas = 5\n", "test"));
+    assertThat(count(RegionStatisticType.MISS_PEER)).as("3 peers < 5 wanted").isEqualTo(1);
+    live.set(dev.jpd.server.config.PdConfig.parse("[schedule]\nmax-merge-region-size = 100\n", "test"));
+    assertThat(count(RegionStatisticType.MISS_PEER)).isZero();
+    assertThat(count(RegionStatisticType.UNDERSIZED_REGION)).as("96 MiB <= 100 MiB").isEqualTo(1);
+
+    clock.advance(Duration.ofMinutes(2));
+    pd.storeHeartbeat(1);
+    pd.storeHeartbeat(2);
+    assertThat(stateName(3)).isEqualTo("Disconnected");
+    live.set(dev.jpd.server.config.PdConfig.parse("[schedule]\nmax-store-down-time = \"1m\"\n", "test"));
+    assertThat(stateName(3)).isEqualTo("Down");
+    assertThat(count(RegionStatisticType.DOWN_PEER)).as("reclassified without a store check").isEqualTo(1);
+    live.set(original);
+    assertThat(count(RegionStatisticType.DOWN_PEER)).isZero();
+    assertThat(count(RegionStatisticType.UNDERSIZED_REGION)).isZero();
+  }
 }
