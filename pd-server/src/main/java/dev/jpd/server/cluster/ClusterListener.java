@@ -9,7 +9,7 @@ import java.util.List;
  * state tracking). Called on the thread that made the change, after it is applied; must be quick
  * and must not call back into the cluster's write methods.
  */
-public interface ClusterListener {
+interface ClusterListener {
   ClusterListener NONE = new ClusterListener() {};
 
   /**

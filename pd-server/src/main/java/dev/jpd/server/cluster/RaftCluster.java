@@ -66,7 +66,7 @@ public final class RaftCluster {
   }
 
   /** Who hears about region and store changes (region statistics); one listener. */
-  public void setListener(ClusterListener l) {
+  void setListener(ClusterListener l) {
     listener = l;
   }
 
