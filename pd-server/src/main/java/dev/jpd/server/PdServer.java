@@ -3,7 +3,10 @@ package dev.jpd.server;
 import dev.jpd.core.storage.MetaStore;
 import dev.jpd.core.storage.RegionStorage;
 import dev.jpd.proto.Pdpb;
+import dev.jpd.server.cluster.ClusterHealth;
+import dev.jpd.server.cluster.ClusterMetrics;
 import dev.jpd.server.cluster.MinResolvedTs;
+import dev.jpd.server.cluster.StoreLifecycle;
 import dev.jpd.server.cluster.RaftCluster;
 import dev.jpd.server.config.ConfigStore;
 import dev.jpd.server.config.LiveConfig;
@@ -14,6 +17,7 @@ import dev.jpd.server.http.ConfigRoutes;
 import dev.jpd.server.http.HttpApi;
 import dev.jpd.server.http.RegionRoutes;
 import dev.jpd.server.http.StatusRoutes;
+import dev.jpd.server.http.StoreRoutes;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -60,6 +64,8 @@ public final class PdServer implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final MetaStore meta;
   private final RaftCluster cluster;
+  private final ClusterHealth clusterHealth;
+  private final StoreLifecycle storeLifecycle;
   private final TsoAllocator tso;
   private final IdAllocator ids;
   private final GcSafePoints gc;
@@ -99,6 +105,14 @@ public final class PdServer implements AutoCloseable {
       config = new LiveConfig(
           ConfigStore.loadPersisted(meta, cluster.keys().config(), options.config()));
       ConfigStore configStore = new ConfigStore(meta, cluster.keys().config(), config);
+      // Region statistics, store lifecycle and their gauges: before gRPC, so no heartbeat is missed.
+      clusterHealth = new ClusterHealth(cluster, config, clock).start();
+      storeLifecycle = new StoreLifecycle(cluster, meta, config, clusterHealth);
+      storeLifecycle.loadWeights();
+      storeLifecycle.afterEachCheck(
+          new ClusterMetrics(cluster, clusterHealth, config, metrics)::refresh);
+      storeLifecycle.start(background, StoreLifecycle.CHECK_INTERVAL);
+      closers.add(storeLifecycle::stop);
       ids = new IdAllocator(meta, cluster.keys(), IdAllocator.DEFAULT_STEP);
       tso =
           new TsoAllocator(
@@ -145,6 +159,7 @@ public final class PdServer implements AutoCloseable {
         StatusRoutes.register(http, this, metrics);
         RegionRoutes.register(http, this);
         ConfigRoutes.register(http, configStore);
+        StoreRoutes.register(http, cluster, clusterHealth, storeLifecycle);
         http.start(options.httpHost(), options.httpPort());
         closers.add(http);
       }
@@ -224,6 +239,16 @@ public final class PdServer implements AutoCloseable {
 
   public RaftCluster cluster() {
     return cluster;
+  }
+
+  /** Region statistics and derived store states. */
+  public ClusterHealth clusterHealth() {
+    return clusterHealth;
+  }
+
+  /** Store state changes and the periodic store check (tests drive {@code checkStores()}). */
+  public StoreLifecycle storeLifecycle() {
+    return storeLifecycle;
   }
 
   public long clusterId() {

@@ -19,6 +19,7 @@ import dev.jpd.proto.Pdpb;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class RaftCluster {
   private final StoresInfo stores = new StoresInfo();
   private final RegionsInfo regions = new RegionsInfo();
   private volatile Metapb.Cluster clusterMeta; // null until bootstrapped
+  private volatile ClusterListener listener = ClusterListener.NONE;
 
   public RaftCluster(
       long clusterId, MetaStore meta, RegionStorage regionStorage, Clock clock) {
@@ -61,6 +63,11 @@ public final class RaftCluster {
 
   public PdKeys keys() {
     return keys;
+  }
+
+  /** Who hears about region and store changes (region statistics); one listener. */
+  void setListener(ClusterListener l) {
+    listener = l;
   }
 
   /** Loads cluster meta, stores and regions from storage; called once at start. */
@@ -136,7 +143,9 @@ public final class RaftCluster {
     }
     clusterMeta = c;
     stores.put(StoreInfo.of(store));
-    regions.putRegion(RegionInfo.fromMeta(region, region.getPeers(0)));
+    RegionInfo first = RegionInfo.fromMeta(region, region.getPeers(0));
+    regions.putRegion(first);
+    listener.regionUpdated(first, List.of());
     LOG.info(
         "bootstrap cluster ok cluster-id={} store-id={} region-id={}",
         Long.toUnsignedString(clusterId),
@@ -239,6 +248,7 @@ public final class RaftCluster {
     }
     StoreInfo updated = old.withStats(stats, clock.millis());
     stores.put(updated);
+    listener.storeHeartbeat(old, updated);
     return updated;
   }
 
@@ -264,11 +274,42 @@ public final class RaftCluster {
     StoreInfo updated = old.withMeta(m);
     stores.put(updated);
     if (state == Metapb.StoreState.Tombstone) {
-      LOG.warn("store has been Tombstone store-id={} address={}", storeId, m.getAddress());
+      LOG.warn(
+          "store has been Tombstone store-id={} store-address={} state={} physically-destroyed={}",
+          storeId, m.getAddress(), old.meta().getState(), m.getPhysicallyDestroyed());
     } else {
       LOG.info("store state changed store-id={} from={} to={}", storeId, old.meta().getState(), state);
     }
+    listener.storeChanged(storeId);
     return updated;
+  }
+
+  /**
+   * Replaces a store's metadata with {@code change.apply(current)}, persisted before returning
+   * (labels, physically-destroyed flag, state changes made by the store lifecycle).
+   */
+  public synchronized StoreInfo updateStoreMeta(long storeId, UnaryOperator<Metapb.Store> change) {
+    StoreInfo old = stores.get(storeId);
+    if (old == null) {
+      throw PdException.unknown("store " + storeId + " not found");
+    }
+    Metapb.Store m = change.apply(old.meta());
+    meta.put(keys.store(storeId), m.toByteArray());
+    StoreInfo updated = old.withMeta(m);
+    stores.put(updated);
+    listener.storeChanged(storeId);
+    return updated;
+  }
+
+  /** Deletes a Tombstone store's record from storage and the cache. */
+  public synchronized void deleteTombstoneStore(long storeId) {
+    StoreInfo old = stores.get(storeId);
+    if (old == null || !old.isTombstone()) {
+      throw PdException.unknown("store " + storeId + " is not Tombstone");
+    }
+    meta.delete(keys.store(storeId));
+    stores.remove(storeId);
+    LOG.info("delete store store-id={} address={}", storeId, old.address());
   }
 
   /** The lowest version among live stores: what the cluster as a whole can do. */
@@ -305,6 +346,7 @@ public final class RaftCluster {
       regionStorage.delete(gone.id());
       LOG.info("remove overlapped region region-id={} by region-id={}", gone.id(), region.id());
     }
+    listener.regionUpdated(r.region(), r.overlaps());
     if (r.decision().saveKv()) {
       regionStorage.save(region.meta());
     }

@@ -21,27 +21,34 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestPd implements AutoCloseable {
   private final ServerOptions options;
+  private final Clock clock;
   private PdServer server;
   private ManagedChannel channel;
   private PDGrpc.PDBlockingStub stub;
   private PDGrpc.PDStub async;
 
-  private TestPd(ServerOptions options) {
+  private TestPd(ServerOptions options, Clock clock) {
     this.options = options;
+    this.clock = clock;
     startServer();
   }
 
   public static TestPd start(Path dataDir) {
-    return new TestPd(ServerOptions.forTest(dataDir));
+    return new TestPd(ServerOptions.forTest(dataDir), Clock.systemUTC());
   }
 
   public static TestPd start(ServerOptions options) {
-    return new TestPd(options);
+    return new TestPd(options, Clock.systemUTC());
+  }
+
+  /** A member whose PD timers (store down time, preparing time) follow {@code clock}. */
+  public static TestPd start(Path dataDir, Clock clock) {
+    return new TestPd(ServerOptions.forTest(dataDir), clock);
   }
 
   private void startServer() {
     try {
-      server = PdServer.start(options, Clock.systemUTC());
+      server = PdServer.start(options, clock);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -139,6 +146,20 @@ public final class TestPd implements AutoCloseable {
         .setApproximateKeys(960_000)
         .setTerm(1)
         .build();
+  }
+
+  /** Sends a store heartbeat with these stats (the store id is taken from them). */
+  public void storeHeartbeat(Pdpb.StoreStats stats) {
+    Pdpb.StoreHeartbeatResponse r =
+        pd().storeHeartbeat(
+            Pdpb.StoreHeartbeatRequest.newBuilder().setHeader(header()).setStats(stats).build());
+    if (r.getHeader().hasError()) {
+      throw new IllegalStateException("store heartbeat failed: " + r.getHeader().getError());
+    }
+  }
+
+  public void storeHeartbeat(long storeId) {
+    storeHeartbeat(Pdpb.StoreStats.newBuilder().setStoreId(storeId).build());
   }
 
   public HeartbeatClient heartbeats() {
