@@ -144,7 +144,7 @@ public final class HeartbeatTriage {
   static boolean recreatedByUnsafeRecovery(RegionInfo r) {
     return r.version() == 1
         && r.confVer() == 1
-        && !(r.startKey().isEmpty() && r.endKey().isEmpty());
+        && !(r.startKeyBytes().length == 0 && r.endKeyBytes().length == 0);
   }
 
   /** Whether range, epoch, peers or leader changed; records PD's log events on the way. */
