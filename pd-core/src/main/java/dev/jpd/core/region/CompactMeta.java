@@ -89,7 +89,8 @@ final class CompactMeta {
   }
 
   static Metapb.Peer peer(long[] peers, byte[] roles, int i) {
-    Metapb.Peer.Builder b = Metapb.Peer.newBuilder().setId(peers[2 * i]).setStoreId(peers[2 * i + 1]);
+    Metapb.Peer.Builder b =
+        Metapb.Peer.newBuilder().setId(peers[2 * i]).setStoreId(peers[2 * i + 1]);
     if (roles != null && roles[i] != 0) {
       b.setRoleValue(roles[i] & ROLE_MASK).setIsWitness((roles[i] & WITNESS) != 0);
     }

@@ -303,8 +303,12 @@ public final class RegionsInfo {
 
   /** See {@link #scanRegions(ByteString, ByteString, int)}. */
   public List<RegionInfo> scanRegions(byte[] startKey, byte[] endKey, int limit) {
+    return scan(startKey, endKey, limit, limit > 0 ? Math.min(limit, 1024) : 16);
+  }
+
+  private List<RegionInfo> scan(byte[] startKey, byte[] endKey, int limit, int capacity) {
     int max = limit > 0 ? limit : Integer.MAX_VALUE;
-    List<RegionInfo> result = new ArrayList<>(Math.min(max, limit > 0 ? 1024 : size() + 16));
+    List<RegionInfo> result = new ArrayList<>(capacity);
     byte[] from = null;
     while (true) {
       readLock.lock();
@@ -372,7 +376,7 @@ public final class RegionsInfo {
 
   /** Every cached region in key order (copied in chunks, see {@link #scanRegions}). */
   public List<RegionInfo> all() {
-    return scanRegions(CompactMeta.EMPTY_KEY, CompactMeta.EMPTY_KEY, 0);
+    return scan(CompactMeta.EMPTY_KEY, CompactMeta.EMPTY_KEY, 0, size() + 16);
   }
 
   /** Regions with a peer (any role) on the store. O(1). */

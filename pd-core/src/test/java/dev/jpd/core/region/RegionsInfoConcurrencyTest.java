@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Statistics-only heartbeats (some setting or clearing a pending peer) from several threads while
- * one thread splits and merges, others scan and look up keys, and one repeatedly freezes the
- * structure and checks the per-store indexes against a brute-force recomputation. Keys are 4-byte big-endian numbers, so half of them start with a byte
- * {@code >= 0x80}.
+ * Statistics-only heartbeats (some setting or clearing a pending peer) from several threads,
+ * while one thread splits and merges, others scan and look up keys, and one repeatedly freezes the
+ * structure and checks the per-store indexes against a brute-force recomputation. Keys are
+ * 4-byte big-endian numbers, so half of them start with a byte {@code >= 0x80}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RegionsInfoConcurrencyTest {
