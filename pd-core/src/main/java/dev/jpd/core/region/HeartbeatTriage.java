@@ -67,7 +67,8 @@ public final class HeartbeatTriage {
       boolean isNew,
       List<String> events) {
     public Decision {
-      events = List.copyOf(events);
+      // Most decisions have no events: skip the copy (the hot statistics-only path).
+      events = events.isEmpty() ? List.of() : List.copyOf(events);
     }
 
     /** The report must be rejected: nothing is changed, the reason goes back to the store. */
