@@ -18,7 +18,7 @@ public record HeartbeatResult(
     RegionInfo origin,
     List<RegionInfo> overlaps) {
   public HeartbeatResult {
-    overlaps = List.copyOf(overlaps);
+    overlaps = overlaps.isEmpty() ? List.of() : List.copyOf(overlaps);
   }
 
   /** The report was rejected and the cache left as it was. */

@@ -67,7 +67,8 @@ public final class HeartbeatTriage {
       boolean isNew,
       List<String> events) {
     public Decision {
-      events = List.copyOf(events);
+      // Most decisions have no events: skip the copy (the hot statistics-only path).
+      events = events.isEmpty() ? List.of() : List.copyOf(events);
     }
 
     /** The report must be rejected: nothing is changed, the reason goes back to the store. */
@@ -144,7 +145,7 @@ public final class HeartbeatTriage {
   static boolean recreatedByUnsafeRecovery(RegionInfo r) {
     return r.version() == 1
         && r.confVer() == 1
-        && !(r.startKey().isEmpty() && r.endKey().isEmpty());
+        && !(r.startKeyBytes().length == 0 && r.endKeyBytes().length == 0);
   }
 
   /** Whether range, epoch, peers or leader changed; records PD's log events on the way. */
@@ -165,7 +166,7 @@ public final class HeartbeatTriage {
           + " -> " + RegionInfo.peersString(reported.peers()) + "\"");
       changed = true;
     }
-    if (reported.leader().getId() != cached.leader().getId()) {
+    if (reported.leaderId() != cached.leaderId()) {
       if (cached.hasLeader()) {
         events.add("leader changed region-id=" + id
             + " from=" + cached.leaderStoreId() + " to=" + reported.leaderStoreId());
@@ -175,9 +176,9 @@ public final class HeartbeatTriage {
     // Also the in-place changes that log nothing: a leader's role, peer roles, an epoch that
     // went back (accepted only for a region recreated by unsafe recovery).
     return changed
-        || !reported.leader().equals(cached.leader())
-        || !reported.peers().equals(cached.peers())
-        || !reported.epoch().equals(cached.epoch());
+        || !reported.sameLeader(cached)
+        || !reported.samePeers(cached)
+        || !reported.sameEpoch(cached);
   }
 
   private static String rangeDiff(RegionInfo cached, RegionInfo reported) {
@@ -187,8 +188,8 @@ public final class HeartbeatTriage {
   }
 
   private static boolean needsSaveKv(RegionInfo cached, RegionInfo reported) {
-    return !reported.epoch().equals(cached.epoch())
-        || reported.peers().size() != cached.peers().size()
+    return !reported.sameEpoch(cached)
+        || reported.peerCount() != cached.peerCount()
         || !cached.sameRange(reported);
   }
 

@@ -74,6 +74,11 @@ public final class KeyOrder {
     return end.isEmpty() || UNSIGNED.compare(key, end) < 0;
   }
 
+  /** Whether {@code key < end}, with an empty {@code end} being +infinity. */
+  static boolean startsBefore(byte[] key, byte[] end) {
+    return end.length == 0 || Arrays.compareUnsigned(key, end) < 0;
+  }
+
   /** Upper-case hex, as PD prints keys in logs ({@code RegionToHexMeta}); "" for the empty key. */
   public static String hex(ByteString key) {
     return HEX.formatHex(key.toByteArray());

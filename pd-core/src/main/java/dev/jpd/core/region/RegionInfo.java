@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -37,9 +38,26 @@ public final class RegionInfo {
       Comparator.comparingLong(Metapb.Peer::getId);
   private static final Comparator<Pdpb.PeerStats> BY_DOWN_PEER_ID =
       Comparator.comparingLong(s -> s.getPeer().getId());
+  /** {@link #leaderIndex} when the leader is unknown. */
+  private static final byte NO_LEADER = -1;
+  /** {@link #leaderIndex} when the leader is kept whole in {@link #leaderWhole}. */
+  private static final byte LEADER_WHOLE = -2;
 
-  private final Metapb.Region meta;
-  private final Metapb.Peer leader;
+  // The compact form (see CompactMeta). Arrays are never written after construction and are
+  // shared between successive snapshots of a region.
+  private final long id;
+  private final byte[] startKey;
+  private final byte[] endKey;
+  private final long version;
+  private final long confVer;
+  private final long[] peers;
+  private final byte[] roles;
+  /** Index of the leader in {@link #peers}, or {@link #NO_LEADER} / {@link #LEADER_WHOLE}. */
+  private final byte leaderIndex;
+  /** The leader when it is not exactly one of the peers (rare); else null. */
+  private final Metapb.Peer leaderWhole;
+  /** The reported metadata when the compact form cannot reproduce it (rare); else null. */
+  private final Metapb.Region metaWhole;
   private final List<Pdpb.PeerStats> downPeers;
   private final List<Metapb.Peer> pendingPeers;
   private final long writtenBytes;
@@ -49,12 +67,21 @@ public final class RegionInfo {
   private final long approximateSize;
   private final long approximateKeys;
   private final long term;
-  private final Pdpb.TimeInterval interval;
+  private final long intervalStart;
+  private final long intervalEnd;
   private final boolean loadedFromStorage;
 
   private RegionInfo(Builder b) {
-    this.meta = b.meta;
-    this.leader = b.leader;
+    this.id = b.id;
+    this.startKey = b.startKey;
+    this.endKey = b.endKey;
+    this.version = b.version;
+    this.confVer = b.confVer;
+    this.peers = b.peers;
+    this.roles = b.roles;
+    this.leaderIndex = b.leaderIndex;
+    this.leaderWhole = b.leaderWhole;
+    this.metaWhole = b.metaWhole;
     this.downPeers = b.downPeers;
     this.pendingPeers = b.pendingPeers;
     this.writtenBytes = b.writtenBytes;
@@ -64,7 +91,8 @@ public final class RegionInfo {
     this.approximateSize = b.approximateSize;
     this.approximateKeys = b.approximateKeys;
     this.term = b.term;
-    this.interval = b.interval;
+    this.intervalStart = b.intervalStart;
+    this.intervalEnd = b.intervalEnd;
     this.loadedFromStorage = b.loadedFromStorage;
   }
 
@@ -80,7 +108,7 @@ public final class RegionInfo {
    */
   public static RegionInfo fromHeartbeat(Pdpb.RegionHeartbeatRequest hb) {
     Builder b = new Builder(hb.getRegion());
-    b.leader = hb.getLeader();
+    b.leader(hb.getLeader());
     b.downPeers = sortedCopy(hb.getDownPeersList(), BY_DOWN_PEER_ID);
     b.pendingPeers = sortedCopy(hb.getPendingPeersList(), BY_PEER_ID);
     if (plausibleFlow(hb.getBytesWritten(), hb.getKeysWritten())) {
@@ -94,7 +122,8 @@ public final class RegionInfo {
     b.approximateSize = sizeInMiB(hb.getApproximateSize());
     b.approximateKeys = hb.getApproximateKeys();
     b.term = hb.getTerm();
-    b.interval = hb.getInterval();
+    b.intervalStart = hb.getInterval().getStartTimestamp();
+    b.intervalEnd = hb.getInterval().getEndTimestamp();
     return new RegionInfo(b);
   }
 
@@ -105,7 +134,7 @@ public final class RegionInfo {
    */
   public static RegionInfo fromMeta(Metapb.Region meta, Metapb.Peer leaderOrNull) {
     Builder b = new Builder(meta);
-    b.leader = leaderOrNull == null ? Metapb.Peer.getDefaultInstance() : leaderOrNull;
+    b.leader(leaderOrNull == null ? Metapb.Peer.getDefaultInstance() : leaderOrNull);
     b.loadedFromStorage = true;
     return new RegionInfo(b);
   }
@@ -148,9 +177,47 @@ public final class RegionInfo {
     return new RegionInfo(b);
   }
 
+  /**
+   * This snapshot with the key and peer arrays of {@code origin} (the cached snapshot of the same
+   * region) where they are equal, so that successive snapshots of a region hold one copy and the
+   * range index keeps pointing at the same start key. Returns this instance when nothing can be
+   * shared or everything is shared already.
+   */
+  RegionInfo shareArraysWith(RegionInfo origin) {
+    if (origin == null) {
+      return this;
+    }
+    boolean keys = startKey != origin.startKey && Arrays.equals(startKey, origin.startKey)
+        && Arrays.equals(endKey, origin.endKey);
+    boolean samePeers = peers != origin.peers && Arrays.equals(peers, origin.peers)
+        && Arrays.equals(roles, origin.roles);
+    if (!keys && !samePeers) {
+      return this;
+    }
+    Builder b = toBuilder();
+    if (keys) {
+      b.startKey = origin.startKey;
+      b.endKey = origin.endKey;
+    }
+    if (samePeers) {
+      b.peers = origin.peers;
+      b.roles = origin.roles;
+    }
+    return new RegionInfo(b);
+  }
+
   private Builder toBuilder() {
-    Builder b = new Builder(meta);
-    b.leader = leader;
+    Builder b = new Builder();
+    b.id = id;
+    b.startKey = startKey;
+    b.endKey = endKey;
+    b.version = version;
+    b.confVer = confVer;
+    b.peers = peers;
+    b.roles = roles;
+    b.leaderIndex = leaderIndex;
+    b.leaderWhole = leaderWhole;
+    b.metaWhole = metaWhole;
     b.downPeers = downPeers;
     b.pendingPeers = pendingPeers;
     b.writtenBytes = writtenBytes;
@@ -160,45 +227,88 @@ public final class RegionInfo {
     b.approximateSize = approximateSize;
     b.approximateKeys = approximateKeys;
     b.term = term;
-    b.interval = interval;
+    b.intervalStart = intervalStart;
+    b.intervalEnd = intervalEnd;
     b.loadedFromStorage = loadedFromStorage;
     return b;
   }
 
   public long id() {
-    return meta.getId();
+    return id;
   }
 
-  /** The region metadata exactly as reported (or stored). */
+  /**
+   * The region metadata, equal to what was reported (or stored). Built on each call from the
+   * compact form; callers that need it repeatedly should keep the result.
+   */
   public Metapb.Region meta() {
-    return meta;
+    if (metaWhole != null) {
+      return metaWhole;
+    }
+    return CompactMeta.build(id, startKey, endKey, version, confVer, peers, roles);
   }
 
   /** Inclusive start key; empty = the start of the key space. */
   public ByteString startKey() {
-    return meta.getStartKey();
+    return CompactMeta.wrap(startKey);
   }
 
   /** Exclusive end key; empty = the end of the key space. */
   public ByteString endKey() {
-    return meta.getEndKey();
+    return CompactMeta.wrap(endKey);
+  }
+
+  /** The start key without a copy: the caller must not write to it. */
+  byte[] startKeyBytes() {
+    return startKey;
+  }
+
+  /** The end key without a copy: the caller must not write to it. */
+  byte[] endKeyBytes() {
+    return endKey;
   }
 
   public Metapb.RegionEpoch epoch() {
-    return meta.getRegionEpoch();
+    return metaWhole != null
+        ? metaWhole.getRegionEpoch()
+        : Metapb.RegionEpoch.newBuilder().setVersion(version).setConfVer(confVer).build();
   }
 
   public long version() {
-    return meta.getRegionEpoch().getVersion();
+    return version;
   }
 
   public long confVer() {
-    return meta.getRegionEpoch().getConfVer();
+    return confVer;
   }
 
   /** Every peer (voters, learners, joint-state roles), unmodifiable, in reported order. */
   public List<Metapb.Peer> peers() {
-    return meta.getPeersList();
+    if (metaWhole != null) {
+      return metaWhole.getPeersList();
+    }
+    Metapb.Peer[] out = new Metapb.Peer[peerCount()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = CompactMeta.peer(peers, roles, i);
+    }
+    return List.of(out);
+  }
+
+  /** Number of peers, without building them. */
+  int peerCount() {
+    return peers.length / 2;
+  }
+
+  long peerId(int i) {
+    return peers[2 * i];
+  }
+
+  long peerStoreId(int i) {
+    return peers[2 * i + 1];
+  }
+
+  boolean peerIsLearner(int i) {
+    return CompactMeta.roleValue(roles, i) == Metapb.PeerRole.Learner_VALUE;
   }
 
   /**
@@ -206,16 +316,30 @@ public final class RegionInfo {
    * default peer, whose id and store id are 0, as PD's nil-safe {@code GetLeader().GetId()}.
    */
   public Metapb.Peer leader() {
-    return leader;
+    if (leaderIndex >= 0) {
+      return CompactMeta.peer(peers, roles, leaderIndex);
+    }
+    return leaderIndex == NO_LEADER ? Metapb.Peer.getDefaultInstance() : leaderWhole;
+  }
+
+  /** The leader's peer id, 0 when unknown; no allocation. */
+  long leaderId() {
+    if (leaderIndex >= 0) {
+      return peers[2 * leaderIndex];
+    }
+    return leaderIndex == NO_LEADER ? 0 : leaderWhole.getId();
   }
 
   public boolean hasLeader() {
-    return leader.getId() != 0;
+    return leaderId() != 0;
   }
 
   /** The leader's store id, 0 when the leader is unknown. */
   public long leaderStoreId() {
-    return leader.getStoreId();
+    if (leaderIndex >= 0) {
+      return peers[2 * leaderIndex + 1];
+    }
+    return leaderIndex == NO_LEADER ? 0 : leaderWhole.getStoreId();
   }
 
   /** Down peers, sorted by peer id, unmodifiable. */
@@ -230,9 +354,9 @@ public final class RegionInfo {
 
   /** The peer with this peer id, or null. */
   public Metapb.Peer getPeer(long peerId) {
-    for (Metapb.Peer p : meta.getPeersList()) {
-      if (p.getId() == peerId) {
-        return p;
+    for (int i = 0; i < peerCount(); i++) {
+      if (peerId(i) == peerId) {
+        return metaWhole != null ? metaWhole.getPeers(i) : CompactMeta.peer(peers, roles, i);
       }
     }
     return null;
@@ -240,9 +364,9 @@ public final class RegionInfo {
 
   /** The peer on this store, or null. */
   public Metapb.Peer getStorePeer(long storeId) {
-    for (Metapb.Peer p : meta.getPeersList()) {
-      if (p.getStoreId() == storeId) {
-        return p;
+    for (int i = 0; i < peerCount(); i++) {
+      if (peerStoreId(i) == storeId) {
+        return metaWhole != null ? metaWhole.getPeers(i) : CompactMeta.peer(peers, roles, i);
       }
     }
     return null;
@@ -270,19 +394,18 @@ public final class RegionInfo {
 
   /** Peers that vote (every role but {@code Learner}), computed on each call. */
   public List<Metapb.Peer> voters() {
-    return meta.getPeersList().stream().filter(p -> !isLearner(p)).toList();
+    return peers().stream().filter(p -> !isLearner(p)).toList();
   }
 
   /** Learner peers, computed on each call. */
   public List<Metapb.Peer> learners() {
-    return meta.getPeersList().stream().filter(RegionInfo::isLearner).toList();
+    return peers().stream().filter(RegionInfo::isLearner).toList();
   }
 
   /** Voters other than the leader, computed on each call. */
   public List<Metapb.Peer> followers() {
-    return meta.getPeersList().stream()
-        .filter(p -> !isLearner(p) && p.getId() != leader.getId())
-        .toList();
+    long leaderId = leaderId();
+    return peers().stream().filter(p -> !isLearner(p) && p.getId() != leaderId).toList();
   }
 
   static boolean isLearner(Metapb.Peer p) {
@@ -323,7 +446,13 @@ public final class RegionInfo {
 
   /** The period the flows cover; the default instance when unknown. */
   public Pdpb.TimeInterval interval() {
-    return interval;
+    if (intervalStart == 0 && intervalEnd == 0) {
+      return Pdpb.TimeInterval.getDefaultInstance();
+    }
+    return Pdpb.TimeInterval.newBuilder()
+        .setStartTimestamp(intervalStart)
+        .setEndTimestamp(intervalEnd)
+        .build();
   }
 
   /** True for regions built by {@link #fromMeta}: not reported by a store since this PD started. */
@@ -333,7 +462,35 @@ public final class RegionInfo {
 
   /** Same start and end key. */
   public boolean sameRange(RegionInfo other) {
-    return startKey().equals(other.startKey()) && endKey().equals(other.endKey());
+    return Arrays.equals(startKey, other.startKey) && Arrays.equals(endKey, other.endKey);
+  }
+
+  /** Same epoch, exactly as {@code epoch().equals(other.epoch())}, without building protos. */
+  boolean sameEpoch(RegionInfo other) {
+    if (metaWhole != null || other.metaWhole != null) {
+      return epoch().equals(other.epoch());
+    }
+    return version == other.version && confVer == other.confVer;
+  }
+
+  /** Same peers in the same order, exactly as {@code peers().equals(other.peers())}. */
+  boolean samePeers(RegionInfo other) {
+    if (metaWhole != null || other.metaWhole != null) {
+      return peers().equals(other.peers());
+    }
+    return Arrays.equals(peers, other.peers) && Arrays.equals(roles, other.roles);
+  }
+
+  /** Same leader, exactly as {@code leader().equals(other.leader())}. */
+  boolean sameLeader(RegionInfo other) {
+    if (leaderIndex >= 0 && other.leaderIndex >= 0) {
+      int a = leaderIndex;
+      int b = other.leaderIndex;
+      return peers[2 * a] == other.peers[2 * b]
+          && peers[2 * a + 1] == other.peers[2 * b + 1]
+          && (roles == null ? 0 : roles[a]) == (other.roles == null ? 0 : other.roles[b]);
+    }
+    return leader().equals(other.leader());
   }
 
   /** Whether the region holds {@code key}. */
@@ -367,8 +524,16 @@ public final class RegionInfo {
   }
 
   private static final class Builder {
-    final Metapb.Region meta;
-    Metapb.Peer leader = Metapb.Peer.getDefaultInstance();
+    long id;
+    byte[] startKey;
+    byte[] endKey;
+    long version;
+    long confVer;
+    long[] peers;
+    byte[] roles;
+    byte leaderIndex = NO_LEADER;
+    Metapb.Peer leaderWhole;
+    Metapb.Region metaWhole;
     List<Pdpb.PeerStats> downPeers = List.of();
     List<Metapb.Peer> pendingPeers = List.of();
     long writtenBytes;
@@ -378,11 +543,39 @@ public final class RegionInfo {
     long approximateSize;
     long approximateKeys;
     long term;
-    Pdpb.TimeInterval interval = Pdpb.TimeInterval.getDefaultInstance();
+    long intervalStart;
+    long intervalEnd;
     boolean loadedFromStorage;
 
+    Builder() {}
+
     Builder(Metapb.Region meta) {
-      this.meta = Objects.requireNonNull(meta, "region meta");
+      Objects.requireNonNull(meta, "region meta");
+      id = meta.getId();
+      startKey = CompactMeta.key(meta.getStartKey());
+      endKey = CompactMeta.key(meta.getEndKey());
+      version = meta.getRegionEpoch().getVersion();
+      confVer = meta.getRegionEpoch().getConfVer();
+      peers = CompactMeta.packPeers(meta.getPeersList());
+      roles = CompactMeta.packRoles(meta.getPeersList());
+      metaWhole = CompactMeta.compactable(meta) ? null : meta;
+    }
+
+    /** The leader as an index into the peers when it is exactly one of them. */
+    void leader(Metapb.Peer leader) {
+      Objects.requireNonNull(leader, "leader");
+      if (leader.equals(Metapb.Peer.getDefaultInstance())) {
+        leaderIndex = NO_LEADER;
+        return;
+      }
+      for (int i = 0; i < peers.length / 2 && i < Byte.MAX_VALUE; i++) {
+        if (CompactMeta.samePeer(leader, peers, roles, i)) {
+          leaderIndex = (byte) i;
+          return;
+        }
+      }
+      leaderIndex = LEADER_WHOLE;
+      leaderWhole = leader;
     }
   }
 }

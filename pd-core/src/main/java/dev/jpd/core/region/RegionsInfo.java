@@ -2,24 +2,30 @@ package dev.jpd.core.region;
 
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Predicate;
-import java.util.function.ToLongFunction;
+import java.util.function.Supplier;
 
 /**
- * The region cache: every region the PD knows, by id and by key.
+ * The region cache: every region the PD knows, by id, by key and by store.
  *
  * <h2>Design note</h2>
  *
  * <p><b>Structures.</b> {@code byId} maps region id to the current {@link RegionInfo} snapshot (a
- * {@link ConcurrentHashMap}). {@code byStartKey} is the range index: start key, in unsigned byte
- * order, to region <em>id</em> (a {@link TreeMap}). The index holds ids, not snapshots, so a
- * snapshot can be replaced in {@code byId} alone while the index stays as it is.
+ * {@link ConcurrentHashMap}). {@code byStartKey} is the range index: start key ({@code byte[]},
+ * unsigned byte order) to region <em>id</em> (a {@link TreeMap}). The index holds ids, not
+ * snapshots, so a snapshot can be replaced in {@code byId} alone while the index stays as it is;
+ * its key is the region's own start-key array and its value the very {@code Long} that keys {@code
+ * byId}, so an entry costs one TreeMap node. {@code stores} ({@link StoreRegionIndex}) holds per
+ * store the ids of leader, follower, learner and pending regions, region counts and size sums.
+ * Memory per region is measured by {@code RegionCacheBench} (docs/performance.md).
  *
  * <p><b>Invariants</b>, whenever the range lock is free or held for reading:
  *
@@ -29,37 +35,57 @@ import java.util.function.ToLongFunction;
  *   <li>the ranges of the cached regions do not overlap (holes are allowed: regions not reported
  *       yet);
  *   <li>a snapshot in {@code byId} is replaced without the write lock only by one with the same
- *       key range, so 1 and 2 hold for whatever a reader finds in {@code byId}.
+ *       key range, so 1 and 2 hold for whatever a reader finds in {@code byId};
+ *   <li>whenever the store-index lock is free, the id sets and region counts of {@code stores}
+ *       are exactly those of the snapshots in {@code byId}; size sums are exact once no heartbeat
+ *       is in flight (see {@link StoreRegionIndex}).
  * </ol>
  *
- * <p><b>Locking.</b> One {@link ReentrantReadWriteLock} guards {@code byStartKey}. Key look-ups
- * and scans take the read lock (the TreeMap is not safe against concurrent writes). Structural
+ * <p><b>Locking.</b> One {@link ReentrantReadWriteLock} guards {@code byStartKey}. Key look-ups and
+ * scans take the read lock (the TreeMap is not safe against concurrent writes). Structural
  * changes (new region, or key range, epoch, peers or leader changed; removal; unconditional put)
  * take the write lock, triage again against what the cache holds under it, remove every
- * overlapped region from both maps and insert. Look-ups by id never lock.
+ * overlapped region and insert. Every swap in {@code byId} that changes what the store index
+ * holds (peers, leader, pending peers) happens under the store-index lock together with the index
+ * update, so the index follows the snapshots in the order they were swapped. Lock order: range
+ * write lock, then store-index lock. Look-ups by id and counts never lock.
+ *
+ * <p><b>Scans never hold the read lock for long.</b> A scan copies at most {@value #SCAN_CHUNK}
+ * regions per read-lock hold, then resumes from the end key of the last region it copied, so a
+ * structural heartbeat waits behind at most one chunk. A scan longer than one chunk is therefore
+ * not one point-in-time view: it is in key order and never overlapping, but a region that changed
+ * range between two chunks may be missing from it.
  *
  * <p><b>The statistics-only path.</b> Most heartbeats change only statistics. Those are triaged
- * against a lock-free read of {@code byId} and applied with a compare-and-set
- * ({@link ConcurrentHashMap#replace(Object, Object, Object)}, which compares snapshots by
- * identity, since RegionInfo does not override equals). If another update of the same region won
- * the race the CAS fails and triage runs again on the new snapshot, which may then find the
- * report stale or structural. Such heartbeats never wait for the range lock, even while a split
- * holds it. The cache always keeps the newest accepted report; {@code saveCache} in the decision
- * only tells the caller whether the change is worth propagating. A structural update puts its
- * snapshot unconditionally, so a statistics-only report of the same region racing with it may be
- * overwritten; statistics are transient and the next heartbeat brings them back.
+ * against a lock-free read of {@code byId} and applied with a compare-and-set ({@link
+ * ConcurrentHashMap#replace(Object, Object, Object)}, which compares snapshots by identity, since
+ * RegionInfo does not override equals). If another update of the same region won the race the
+ * CAS fails and triage runs again on the new snapshot, which may then find the report stale or
+ * structural. Such heartbeats never take the range lock, even while a split holds it; they take
+ * the store-index lock only when the pending peers changed, and touch the store index otherwise
+ * only to add a size difference to two atomic sums. The new snapshot shares the key and peer
+ * arrays of the one it replaces. The cache always keeps the newest accepted report; {@code
+ * saveCache} in the decision only tells the caller whether the change is worth propagating. A
+ * structural update puts its snapshot unconditionally, so a statistics-only report of the same
+ * region racing with it may be overwritten; statistics are transient and the next heartbeat
+ * brings them back.
  *
  * <p><b>What readers may see.</b> A look-up by id racing a split can see the old parent for a
- * moment after a child appeared; key look-ups and scans see a consistent, non-overlapping set.
- *
- * <p>Per-store counts scan every region for now (O(regions)); per-store indexes come later.
+ * moment after a child appeared; key look-ups and one-chunk scans see a consistent,
+ * non-overlapping set.
  */
 public final class RegionsInfo {
   /** Region id 0 is never valid (heartbeats with it are rejected), so it excludes nothing. */
   private static final long NO_REGION = 0;
 
+  /** Regions copied per read-lock hold in scans: bounds how long a split waits behind a scan. */
+  static final int SCAN_CHUNK = 512;
+
+  private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
+
   private final ConcurrentHashMap<Long, RegionInfo> byId = new ConcurrentHashMap<>();
-  private final TreeMap<ByteString, Long> byStartKey = new TreeMap<>(KeyOrder.comparator());
+  private final TreeMap<byte[], Long> byStartKey = new TreeMap<>(UNSIGNED);
+  private final StoreRegionIndex stores = new StoreRegionIndex();
   private final ReentrantReadWriteLock rangeLock = new ReentrantReadWriteLock();
   private final Lock readLock = rangeLock.readLock();
   private final Lock writeLock = rangeLock.writeLock();
@@ -77,7 +103,7 @@ public final class RegionsInfo {
       if (origin == null || !origin.sameRange(reported)) {
         break;
       }
-      RegionInfo region = reported.inheritApproximateSize(origin);
+      RegionInfo region = reported.inheritApproximateSize(origin).shareArraysWith(origin);
       HeartbeatTriage.Decision d = HeartbeatTriage.triage(origin, List.of(), region);
       if (d.stale()) {
         return new HeartbeatResult(d, region, origin, List.of());
@@ -85,12 +111,36 @@ public final class RegionsInfo {
       if (!d.statsOnly()) {
         break;
       }
-      if (byId.replace(id, origin, region)) {
+      if (replaceStatsOnly(origin, region)) {
         return new HeartbeatResult(d, region, origin, List.of());
       }
       // Lost the race to another update of this region: triage against its snapshot.
     }
     return handleStructural(reported);
+  }
+
+  /** Swaps a same-range, same-peers, same-leader snapshot; false when {@code origin} is gone. */
+  private boolean replaceStatsOnly(RegionInfo origin, RegionInfo region) {
+    if (origin.pendingPeers().equals(region.pendingPeers())) {
+      if (!byId.replace(region.id(), origin, region)) {
+        return false;
+      }
+      long delta = region.approximateSize() - origin.approximateSize();
+      if (delta != 0) {
+        stores.sizeChanged(region, delta);
+      }
+      return true;
+    }
+    stores.lock().lock();
+    try {
+      if (!byId.replace(region.id(), origin, region)) {
+        return false;
+      }
+      stores.replaceLocked(origin, region);
+      return true;
+    } finally {
+      stores.lock().unlock();
+    }
   }
 
   private HeartbeatResult handleStructural(RegionInfo reported) {
@@ -100,8 +150,8 @@ public final class RegionsInfo {
       List<RegionInfo> overlaps =
           origin != null && origin.sameRange(reported)
               ? List.of()
-              : overlapsLocked(reported.startKey(), reported.endKey(), reported.id());
-      RegionInfo region = reported.inheritApproximateSize(origin);
+              : overlapsLocked(reported.startKeyBytes(), reported.endKeyBytes(), reported.id());
+      RegionInfo region = reported.inheritApproximateSize(origin).shareArraysWith(origin);
       HeartbeatTriage.Decision d = HeartbeatTriage.triage(origin, overlaps, region);
       if (d.stale()) {
         return new HeartbeatResult(d, region, origin, List.of());
@@ -123,8 +173,9 @@ public final class RegionsInfo {
     writeLock.lock();
     try {
       RegionInfo origin = byId.get(region.id());
-      List<RegionInfo> overlaps = overlapsLocked(region.startKey(), region.endKey(), region.id());
-      insertLocked(region, origin, overlaps);
+      List<RegionInfo> overlaps =
+          overlapsLocked(region.startKeyBytes(), region.endKeyBytes(), region.id());
+      insertLocked(region.shareArraysWith(origin), origin, overlaps);
       return overlaps;
     } finally {
       writeLock.unlock();
@@ -132,22 +183,36 @@ public final class RegionsInfo {
   }
 
   private void insertLocked(RegionInfo region, RegionInfo origin, List<RegionInfo> overlaps) {
-    if (origin != null && !origin.sameRange(region)) {
-      byStartKey.remove(origin.startKey(), origin.id());
+    Long boxedId = null;
+    boolean rangeChanged = origin == null || !origin.sameRange(region);
+    if (origin != null && rangeChanged) {
+      boxedId = byStartKey.remove(origin.startKeyBytes());
     }
     for (RegionInfo o : overlaps) {
-      byStartKey.remove(o.startKey(), o.id());
-      byId.remove(o.id());
+      byStartKey.remove(o.startKeyBytes());
     }
-    byStartKey.put(region.startKey(), region.id());
-    byId.put(region.id(), region);
+    if (boxedId == null) {
+      boxedId = region.id();
+    }
+    if (rangeChanged) {
+      byStartKey.put(region.startKeyBytes(), boxedId);
+    }
+    stores.lock().lock();
+    try {
+      for (RegionInfo o : overlaps) {
+        stores.replaceLocked(byId.remove(o.id()), null);
+      }
+      stores.replaceLocked(byId.put(boxedId, region), region);
+    } finally {
+      stores.lock().unlock();
+    }
   }
 
   /** Cached regions overlapping {@code [start, end)} in key order, except {@code excludeId}. */
-  private List<RegionInfo> overlapsLocked(ByteString start, ByteString end, long excludeId) {
+  private List<RegionInfo> overlapsLocked(byte[] start, byte[] end, long excludeId) {
     List<RegionInfo> result = new ArrayList<>();
-    ByteString from = scanFromLocked(start);
-    for (Map.Entry<ByteString, Long> e : byStartKey.tailMap(from, true).entrySet()) {
+    byte[] from = scanFromLocked(start);
+    for (Map.Entry<byte[], Long> e : byStartKey.tailMap(from, true).entrySet()) {
       if (!KeyOrder.startsBefore(e.getKey(), end)) {
         break;
       }
@@ -159,21 +224,22 @@ public final class RegionsInfo {
   }
 
   /** The start key of the region containing {@code key}, or {@code key} itself in a hole. */
-  private ByteString scanFromLocked(ByteString key) {
-    Map.Entry<ByteString, Long> floor = byStartKey.floorEntry(key);
-    if (floor != null && KeyOrder.startsBefore(key, byId.get(floor.getValue()).endKey())) {
+  private byte[] scanFromLocked(byte[] key) {
+    Map.Entry<byte[], Long> floor = byStartKey.floorEntry(key);
+    if (floor != null
+        && KeyOrder.startsBefore(key, byId.get(floor.getValue()).endKeyBytes())) {
       return floor.getKey();
     }
     return key;
   }
 
-  private RegionInfo containingLocked(ByteString key) {
-    Map.Entry<ByteString, Long> floor = byStartKey.floorEntry(key);
+  private RegionInfo containingLocked(byte[] key) {
+    Map.Entry<byte[], Long> floor = byStartKey.floorEntry(key);
     if (floor == null) {
       return null;
     }
     RegionInfo r = byId.get(floor.getValue());
-    return KeyOrder.startsBefore(key, r.endKey()) ? r : null;
+    return KeyOrder.startsBefore(key, r.endKeyBytes()) ? r : null;
   }
 
   /** The region with this id, or null. Never locks. */
@@ -183,17 +249,17 @@ public final class RegionsInfo {
 
   /** The region containing {@code key}, or null when the key falls in a hole. */
   public RegionInfo getRegionByKey(ByteString key) {
+    return getRegionByKey(key.toByteArray());
+  }
+
+  /** The region containing {@code key}, or null when the key falls in a hole. */
+  public RegionInfo getRegionByKey(byte[] key) {
     readLock.lock();
     try {
       return containingLocked(key);
     } finally {
       readLock.unlock();
     }
-  }
-
-  /** The region containing {@code key}, or null when the key falls in a hole. */
-  public RegionInfo getRegionByKey(byte[] key) {
-    return getRegionByKey(KeyOrder.wrap(key));
   }
 
   /**
@@ -203,53 +269,71 @@ public final class RegionsInfo {
    * before the containing region.
    */
   public RegionInfo getPrevRegion(ByteString key) {
+    return getPrevRegion(key.toByteArray());
+  }
+
+  /** See {@link #getPrevRegion(ByteString)}. */
+  public RegionInfo getPrevRegion(byte[] key) {
     readLock.lock();
     try {
       RegionInfo current = containingLocked(key);
       if (current == null) {
         return null;
       }
-      Map.Entry<ByteString, Long> lower = byStartKey.lowerEntry(current.startKey());
+      Map.Entry<byte[], Long> lower = byStartKey.lowerEntry(current.startKeyBytes());
       if (lower == null) {
         return null;
       }
       RegionInfo prev = byId.get(lower.getValue());
-      return prev.endKey().equals(current.startKey()) ? prev : null;
+      return Arrays.equals(prev.endKeyBytes(), current.startKeyBytes()) ? prev : null;
     } finally {
       readLock.unlock();
     }
-  }
-
-  /** See {@link #getPrevRegion(ByteString)}. */
-  public RegionInfo getPrevRegion(byte[] key) {
-    return getPrevRegion(KeyOrder.wrap(key));
   }
 
   /**
    * PD's {@code ScanRegions}: regions overlapping {@code [startKey, endKey)} in key order, starting
    * with the region containing {@code startKey} (or the first one after it, in a hole). An empty
-   * {@code endKey} scans to the end; {@code limit <= 0} means no limit.
+   * {@code endKey} scans to the end; {@code limit <= 0} means no limit. Copied in chunks (see the
+   * design note): ordered and non-overlapping, but not one point-in-time view when long.
    */
   public List<RegionInfo> scanRegions(ByteString startKey, ByteString endKey, int limit) {
-    List<RegionInfo> result = new ArrayList<>(limit > 0 ? Math.min(limit, 1024) : 16);
-    readLock.lock();
-    try {
-      ByteString from = scanFromLocked(startKey);
-      for (Map.Entry<ByteString, Long> e : byStartKey.tailMap(from, true).entrySet()) {
-        if (!KeyOrder.startsBefore(e.getKey(), endKey) || (limit > 0 && result.size() >= limit)) {
-          break;
-        }
-        result.add(byId.get(e.getValue()));
-      }
-    } finally {
-      readLock.unlock();
-    }
-    return result;
+    return scanRegions(startKey.toByteArray(), endKey.toByteArray(), limit);
   }
 
   /** See {@link #scanRegions(ByteString, ByteString, int)}. */
   public List<RegionInfo> scanRegions(byte[] startKey, byte[] endKey, int limit) {
-    return scanRegions(KeyOrder.wrap(startKey), KeyOrder.wrap(endKey), limit);
+    return scan(startKey, endKey, limit, limit > 0 ? Math.min(limit, 1024) : 16);
+  }
+
+  private List<RegionInfo> scan(byte[] startKey, byte[] endKey, int limit, int capacity) {
+    int max = limit > 0 ? limit : Integer.MAX_VALUE;
+    List<RegionInfo> result = new ArrayList<>(capacity);
+    byte[] from = null;
+    while (true) {
+      readLock.lock();
+      try {
+        byte[] tail = from == null ? scanFromLocked(startKey) : from;
+        int copied = 0;
+        from = null;
+        for (Map.Entry<byte[], Long> e : byStartKey.tailMap(tail, true).entrySet()) {
+          if (!KeyOrder.startsBefore(e.getKey(), endKey) || result.size() >= max) {
+            return result;
+          }
+          RegionInfo r = byId.get(e.getValue());
+          result.add(r);
+          if (++copied == SCAN_CHUNK) {
+            from = r.endKeyBytes();
+            break;
+          }
+        }
+        if (from == null || from.length == 0) {
+          return result;
+        }
+      } finally {
+        readLock.unlock();
+      }
+    }
   }
 
   /**
@@ -259,7 +343,7 @@ public final class RegionsInfo {
   public List<RegionInfo> getOverlaps(RegionInfo region) {
     readLock.lock();
     try {
-      return overlapsLocked(region.startKey(), region.endKey(), NO_REGION);
+      return overlapsLocked(region.startKeyBytes(), region.endKeyBytes(), NO_REGION);
     } finally {
       readLock.unlock();
     }
@@ -269,9 +353,16 @@ public final class RegionsInfo {
   public void removeRegion(long id) {
     writeLock.lock();
     try {
-      RegionInfo r = byId.remove(id);
-      if (r != null) {
-        byStartKey.remove(r.startKey(), id);
+      RegionInfo r = byId.get(id);
+      if (r == null) {
+        return;
+      }
+      byStartKey.remove(r.startKeyBytes());
+      stores.lock().lock();
+      try {
+        stores.replaceLocked(byId.remove(id), null);
+      } finally {
+        stores.lock().unlock();
       }
     } finally {
       writeLock.unlock();
@@ -283,54 +374,116 @@ public final class RegionsInfo {
     return byId.size();
   }
 
-  /** Every cached region in key order. */
+  /** Every cached region in key order (copied in chunks, see {@link #scanRegions}). */
   public List<RegionInfo> all() {
-    readLock.lock();
-    try {
-      List<RegionInfo> result = new ArrayList<>(byStartKey.size());
-      for (Long id : byStartKey.values()) {
-        result.add(byId.get(id));
-      }
-      return result;
-    } finally {
-      readLock.unlock();
-    }
+    return scan(CompactMeta.EMPTY_KEY, CompactMeta.EMPTY_KEY, 0, size() + 16);
   }
 
-  /** Regions with a peer (any role) on the store. */
+  /** Regions with a peer (any role) on the store. O(1). */
   public int regionCount(long storeId) {
-    return (int) count(r -> r.getStorePeer(storeId) != null, r -> 1);
+    return stores.regionCount(storeId);
   }
 
-  /** Regions whose leader is on the store. */
+  /** Regions whose leader is on the store. O(1). */
   public int leaderCount(long storeId) {
-    return (int) count(r -> r.leaderStoreId() == storeId, r -> 1);
+    return stores.count(storeId, StoreRegionIndex.Kind.LEADER);
   }
 
-  /** Total approximate size (MiB) of the regions with a peer on the store. */
+  /** Regions with a follower (a voter other than the leader) on the store. O(1). */
+  public int followerCount(long storeId) {
+    return stores.count(storeId, StoreRegionIndex.Kind.FOLLOWER);
+  }
+
+  /** Regions with a learner on the store. O(1). */
+  public int learnerCount(long storeId) {
+    return stores.count(storeId, StoreRegionIndex.Kind.LEARNER);
+  }
+
+  /** Total approximate size (MiB) of the regions with a peer on the store. O(1). */
   public long regionSize(long storeId) {
-    return count(r -> r.getStorePeer(storeId) != null, RegionInfo::approximateSize);
+    return stores.regionSize(storeId);
   }
 
-  /** Total approximate size (MiB) of the regions whose leader is on the store. */
+  /** Total approximate size (MiB) of the regions whose leader is on the store. O(1). */
   public long leaderSize(long storeId) {
-    return count(r -> r.leaderStoreId() == storeId, RegionInfo::approximateSize);
+    return stores.leaderSize(storeId);
   }
 
-  /** Regions with a pending peer on the store. */
+  /** Regions with a pending peer on the store. O(1). */
   public int pendingPeerCount(long storeId) {
-    return (int)
-        count(r -> r.pendingPeers().stream().anyMatch(p -> p.getStoreId() == storeId), r -> 1);
+    return stores.count(storeId, StoreRegionIndex.Kind.PENDING);
   }
 
-  private long count(Predicate<RegionInfo> filter, ToLongFunction<RegionInfo> weight) {
-    long total = 0;
-    for (RegionInfo r : byId.values()) {
-      if (filter.test(r)) {
-        total += weight.applyAsLong(r);
+  /** Ids of the regions whose leader is on the store, in no particular order (a copy). */
+  public long[] leaderRegionIds(long storeId) {
+    return stores.ids(storeId, StoreRegionIndex.Kind.LEADER);
+  }
+
+  /** Ids of the regions with a follower on the store, in no particular order (a copy). */
+  public long[] followerRegionIds(long storeId) {
+    return stores.ids(storeId, StoreRegionIndex.Kind.FOLLOWER);
+  }
+
+  /** Ids of the regions with a learner on the store, in no particular order (a copy). */
+  public long[] learnerRegionIds(long storeId) {
+    return stores.ids(storeId, StoreRegionIndex.Kind.LEARNER);
+  }
+
+  /** Ids of the regions with a pending peer on the store, in no particular order (a copy). */
+  public long[] pendingRegionIds(long storeId) {
+    return stores.ids(storeId, StoreRegionIndex.Kind.PENDING);
+  }
+
+  /** Snapshots of the regions whose leader is on the store, in no particular order. */
+  public List<RegionInfo> leaderRegions(long storeId) {
+    return snapshots(leaderRegionIds(storeId));
+  }
+
+  /** Snapshots of the regions with a follower on the store, in no particular order. */
+  public List<RegionInfo> followerRegions(long storeId) {
+    return snapshots(followerRegionIds(storeId));
+  }
+
+  /** Snapshots of the regions with a learner on the store, in no particular order. */
+  public List<RegionInfo> learnerRegions(long storeId) {
+    return snapshots(learnerRegionIds(storeId));
+  }
+
+  /** Snapshots of the regions with a pending peer on the store, in no particular order. */
+  public List<RegionInfo> pendingRegions(long storeId) {
+    return snapshots(pendingRegionIds(storeId));
+  }
+
+  /** A region whose leader is on the store, picked at random (schedulers); null when none. */
+  public RegionInfo randomLeaderRegion(long storeId, Random rnd) {
+    return byId.get(stores.randomId(storeId, StoreRegionIndex.Kind.LEADER, rnd));
+  }
+
+  /** A region with a follower on the store, picked at random; null when none. */
+  public RegionInfo randomFollowerRegion(long storeId, Random rnd) {
+    return byId.get(stores.randomId(storeId, StoreRegionIndex.Kind.FOLLOWER, rnd));
+  }
+
+  /** A region with a learner on the store, picked at random; null when none. */
+  public RegionInfo randomLearnerRegion(long storeId, Random rnd) {
+    return byId.get(stores.randomId(storeId, StoreRegionIndex.Kind.LEARNER, rnd));
+  }
+
+  /** A region with a pending peer on the store, picked at random; null when none. */
+  public RegionInfo randomPendingRegion(long storeId, Random rnd) {
+    return byId.get(stores.randomId(storeId, StoreRegionIndex.Kind.PENDING, rnd));
+  }
+
+  /** The current snapshots of these ids; ids removed in the meantime are skipped. */
+  private List<RegionInfo> snapshots(long[] ids) {
+    List<RegionInfo> result = new ArrayList<>(ids.length);
+    for (long id : ids) {
+      RegionInfo r = byId.get(id);
+      if (r != null) {
+        result.add(r);
       }
     }
-    return total;
+    return result;
   }
 
   /** The range index's write lock, for tests that hold it to show who waits for it. */
@@ -339,8 +492,23 @@ public final class RegionsInfo {
   }
 
   /**
-   * Checks the invariants of the design note and returns what is wrong (empty when consistent).
-   * For tests and diagnostics; takes the read lock and scans everything.
+   * Runs {@code body} while no structural change and no store-index change can happen (both locks
+   * held): the id sets and counts then match the snapshots exactly. For tests and diagnostics.
+   */
+  <T> T frozen(Supplier<T> body) {
+    writeLock.lock();
+    stores.lock().lock();
+    try {
+      return body.get();
+    } finally {
+      stores.lock().unlock();
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Checks invariants 1 to 3 of the design note and returns what is wrong (empty when
+   * consistent). For tests and diagnostics; takes the read lock and scans everything.
    */
   List<String> checkInvariants() {
     List<String> problems = new ArrayList<>();
@@ -350,11 +518,11 @@ public final class RegionsInfo {
         problems.add("range index has " + byStartKey.size() + " ids, id map " + byId.size());
       }
       RegionInfo prev = null;
-      for (Map.Entry<ByteString, Long> e : byStartKey.entrySet()) {
+      for (Map.Entry<byte[], Long> e : byStartKey.entrySet()) {
         RegionInfo r = byId.get(e.getValue());
-        if (r == null || !r.startKey().equals(e.getKey())) {
-          problems.add("range index entry " + KeyOrder.hex(e.getKey()) + " -> " + e.getValue()
-              + " does not match id map: " + r);
+        if (r == null || !Arrays.equals(r.startKeyBytes(), e.getKey())) {
+          problems.add("range index entry " + KeyOrder.hex(CompactMeta.wrap(e.getKey()))
+              + " -> " + e.getValue() + " does not match id map: " + r);
           continue;
         }
         // An empty end key is +infinity: nothing may follow the region that has one.

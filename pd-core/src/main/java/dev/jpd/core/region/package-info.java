@@ -8,8 +8,15 @@
  * <p>Choices, where PD leaves room:
  *
  * <ul>
- *   <li>Keys are {@code ByteString}s throughout (the protocol's own type, no copies); look-ups also
- *       take {@code byte[]}. Order is unsigned lexicographic; an empty end key is +infinity.
+ *   <li>The public API speaks {@code ByteString} keys (the protocol's own type); look-ups also take
+ *       {@code byte[]}. Inside, {@link dev.jpd.core.region.RegionInfo} keeps a compact form (keys
+ *       as {@code byte[]}, peers packed in a {@code long[]}, epoch and flows as {@code long}s) and
+ *       builds protos on demand; the range index is keyed by {@code byte[]}. Order is unsigned
+ *       lexicographic; an empty end key is +infinity.
+ *   <li>Per-store indexes ({@code StoreRegionIndex}): leader, follower (voter but not leader),
+ *       learner and pending sets of region ids, region counts and size sums, all exact when no
+ *       heartbeat is in flight. Store id 0 is never indexed (regions without a leader are in no
+ *       leader set).
  *   <li>Approximate size is in MiB as in PD: {@code bytes / 1 MiB} rounded down, but at least 1
  *       for a non-empty region; a reported 0 keeps the cached size (1 for a new region).
  *   <li>The previous region of a key is the cached region whose end key equals the start key of

@@ -146,4 +146,50 @@ class RegionInfoTest {
         .isEqualTo("region{id=2 [61, 80) ver=3 conf_ver=4 leader=store 1 "
             + "peers=[201@1, 202@2, 203@3]}");
   }
+
+  @Test
+  void metaIsRebuiltEqualToTheReportedRegion() {
+    Metapb.Region plain = Hb.of(4, "a", "\\xFF").epoch(3, 4).stores(1, 2).learners(3).meta();
+    Metapb.Region roles =
+        plain.toBuilder()
+            .setPeers(0, plain.getPeers(0).toBuilder().setRole(Metapb.PeerRole.IncomingVoter))
+            .setPeers(1, plain.getPeers(1).toBuilder().setIsWitness(true))
+            .build();
+    Metapb.Region flashback = plain.toBuilder().setIsInFlashback(true).setFlashbackStartTs(9)
+        .build();
+    Metapb.Region noEpoch = plain.toBuilder().clearRegionEpoch().build();
+    Metapb.Region wholeKeySpace = Hb.of(1, "", "").meta();
+    for (Metapb.Region meta : new Metapb.Region[] {plain, roles, flashback, noEpoch,
+        wholeKeySpace}) {
+      RegionInfo r = RegionInfo.fromMeta(meta, meta.getPeers(1));
+      assertThat(r.meta()).isEqualTo(meta);
+      assertThat(r.peers()).isEqualTo(meta.getPeersList());
+      assertThat(r.epoch()).isEqualTo(meta.getRegionEpoch());
+      assertThat(r.leader()).isEqualTo(meta.getPeers(1));
+      assertThat(r.startKey()).isEqualTo(meta.getStartKey());
+      assertThat(r.endKey()).isEqualTo(meta.getEndKey());
+    }
+  }
+
+  @Test
+  void aLeaderThatIsNotExactlyOneOfThePeersIsKeptAsReported() {
+    Metapb.Peer oddRole = Hb.peer(5, 2).toBuilder().setRole(Metapb.PeerRole.Learner).build();
+    RegionInfo r = RegionInfo.fromMeta(Hb.of(5, "a", "b").meta(), oddRole);
+    assertThat(r.leader()).isEqualTo(oddRole);
+    assertThat(r.leaderStoreId()).isEqualTo(2);
+    assertThat(r.hasLeader()).isTrue();
+    assertThat(r.followers()).extracting(Metapb.Peer::getStoreId).containsExactly(1L, 3L);
+  }
+
+  @Test
+  void intervalRoundTrips() {
+    Pdpb.TimeInterval interval =
+        Pdpb.TimeInterval.newBuilder().setStartTimestamp(5).setEndTimestamp(65).build();
+    RegionInfo r =
+        RegionInfo.fromHeartbeat(Hb.of(1, "a", "b").request().toBuilder().setInterval(interval)
+            .build());
+    assertThat(r.interval()).isEqualTo(interval);
+    assertThat(Hb.of(1, "a", "b").info().interval())
+        .isEqualTo(Pdpb.TimeInterval.getDefaultInstance());
+  }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -21,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Statistics-only heartbeats from several threads while one thread splits and merges and others
- * scan and look up keys. Keys are 4-byte big-endian numbers, so half of them start with a byte
- * {@code >= 0x80}.
+ * Statistics-only heartbeats (some setting or clearing a pending peer) from several threads,
+ * while one thread splits and merges, others scan and look up keys, and one repeatedly freezes the
+ * structure and checks the per-store indexes against a brute-force recomputation. Keys are
+ * 4-byte big-endian numbers, so half of them start with a byte {@code >= 0x80}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RegionsInfoConcurrencyTest {
@@ -38,6 +40,7 @@ class RegionsInfoConcurrencyTest {
   private final AtomicBoolean structuralDone = new AtomicBoolean();
   private final AtomicLong statsApplied = new AtomicLong();
   private final AtomicLong statsStale = new AtomicLong();
+  private final AtomicLong storeChecks = new AtomicLong();
   private int splits;
   private int merges;
 
@@ -65,7 +68,7 @@ class RegionsInfoConcurrencyTest {
       ByteString e = i == INITIAL_REGIONS - 1 ? ByteString.EMPTY : enc((i + 1) * step);
       assertThat(cache.handleHeartbeat(Hb.of(i + 1, s, e).ver(2).info()).stale()).isFalse();
     }
-    ExecutorService pool = Executors.newFixedThreadPool(STATS_THREADS + 3);
+    ExecutorService pool = Executors.newFixedThreadPool(STATS_THREADS + 4);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<?>> futures = new ArrayList<>();
     try {
@@ -76,6 +79,7 @@ class RegionsInfoConcurrencyTest {
       }
       futures.add(pool.submit(() -> guarded(go, this::scans)));
       futures.add(pool.submit(() -> guarded(go, this::keyLookups)));
+      futures.add(pool.submit(() -> guarded(go, this::storeIndexChecks)));
       go.countDown();
       for (Future<?> f : futures) {
         f.get(50, TimeUnit.SECONDS);
@@ -97,6 +101,23 @@ class RegionsInfoConcurrencyTest {
       expectedStart = end(r);
     }
     assertThat(expectedStart).isEqualTo(KEY_SPACE);
+    assertThat(storeChecks.get()).isGreaterThan(0);
+    assertThat(StoreIndexOracle.check(cache, Set.of(1L, 2L, 3L), true))
+        .as("per-store indexes and size sums once quiet").isEmpty();
+  }
+
+  /** While everything runs: freeze structure and check the per-store id sets and counts. */
+  private void storeIndexChecks() {
+    while (!structuralDone.get()) {
+      List<String> problems =
+          cache.frozen(() -> StoreIndexOracle.check(cache, Set.of(1L, 2L, 3L), false));
+      if (!problems.isEmpty()) {
+        failures.add("store indexes diverged: " + problems);
+        return;
+      }
+      storeChecks.incrementAndGet();
+      Thread.yield();
+    }
   }
 
   private void guarded(CountDownLatch go, Runnable body) {
@@ -130,8 +151,8 @@ class RegionsInfoConcurrencyTest {
   private void split(RegionInfo r, long newId, boolean leftFirst) {
     ByteString mid = enc((start(r) + end(r)) / 2);
     long ver = r.version() + 1;
-    Hb left = Hb.of(newId, r.startKey(), mid).ver(ver);
-    Hb right = Hb.of(r.id(), mid, r.endKey()).ver(ver);
+    Hb left = Hb.of(newId, r.startKey(), mid).ver(ver).leader(1 + newId % 3);
+    Hb right = Hb.of(r.id(), mid, r.endKey()).ver(ver).leader(1 + (newId + 1) % 3);
     for (Hb hb : leftFirst ? List.of(left, right) : List.of(right, left)) {
       expectAccepted(cache.handleHeartbeat(hb.info()), "split " + hb);
     }
@@ -165,13 +186,17 @@ class RegionsInfoConcurrencyTest {
         continue;
       }
       RegionInfo cached = some.get(0);
-      Pdpb.RegionHeartbeatRequest hb =
+      Pdpb.RegionHeartbeatRequest.Builder b =
           Pdpb.RegionHeartbeatRequest.newBuilder()
               .setRegion(cached.meta())
               .setLeader(cached.leader())
               .setBytesWritten(rnd.nextInt(1 << 20))
-              .setApproximateSize((1 + rnd.nextInt(96)) * RegionInfo.MIB)
-              .build();
+              .setApproximateSize((1 + rnd.nextInt(96)) * RegionInfo.MIB);
+      if (rnd.nextInt(4) == 0) {
+        // A pending peer set or moved: updates the store index without the range lock.
+        b.addPendingPeers(cached.peers().get(rnd.nextInt(cached.peers().size())));
+      }
+      Pdpb.RegionHeartbeatRequest hb = b.build();
       HeartbeatResult result = cache.handleHeartbeat(RegionInfo.fromHeartbeat(hb));
       if (result.stale()) {
         statsStale.incrementAndGet();
