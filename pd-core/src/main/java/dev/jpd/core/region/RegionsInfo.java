@@ -449,6 +449,18 @@ public final class RegionsInfo {
     return snapshots(learnerRegionIds(storeId));
   }
 
+  /**
+   * Snapshots of every region with a peer on the store, in key order: the union of the leader,
+   * follower and learner indexes (each peer is in exactly one), without a scan of the cache.
+   */
+  public List<RegionInfo> storeRegions(long storeId) {
+    List<RegionInfo> out = new ArrayList<>(leaderRegions(storeId));
+    out.addAll(followerRegions(storeId));
+    out.addAll(learnerRegions(storeId));
+    out.sort((a, b) -> KeyOrder.compare(a.startKey(), b.startKey()));
+    return out;
+  }
+
   /** Snapshots of the regions with a pending peer on the store, in no particular order. */
   public List<RegionInfo> pendingRegions(long storeId) {
     return snapshots(pendingRegionIds(storeId));

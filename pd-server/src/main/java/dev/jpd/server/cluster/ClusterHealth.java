@@ -148,10 +148,8 @@ public final class ClusterHealth implements ClusterListener {
 
   /** Re-classifies every region with a peer on the store. */
   public void reobserveStore(long storeId) {
-    for (RegionInfo r : cluster.regions().all()) {
-      if (r.getStorePeer(storeId) != null) {
-        observe(r);
-      }
+    for (RegionInfo r : cluster.regions().storeRegions(storeId)) {
+      observe(r);
     }
   }
 

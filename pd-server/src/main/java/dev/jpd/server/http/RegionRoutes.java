@@ -3,6 +3,7 @@ package dev.jpd.server.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.TextFormat;
+import dev.jpd.core.region.KeyOrder;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.region.RegionsInfo;
 import dev.jpd.proto.ReplicationModepb;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * Region look-ups and the cluster status, with PD's paths and JSON ({@code server/api/region.go},
@@ -112,20 +112,18 @@ public final class RegionRoutes {
   private static Object storeRegions(RegionsInfo regions, HttpCall c) {
     long storeId = c.pathLong("id");
     String type = c.query("type") == null || c.query("type").isEmpty() ? "all" : c.query("type");
-    Predicate<RegionInfo> has =
+    List<RegionInfo> out =
         switch (type) {
-          case "all" -> r -> r.getStorePeer(storeId) != null;
-          case "leader" -> r -> r.leaderStoreId() == storeId;
-          case "follower" -> r -> r.followers().stream().anyMatch(p -> p.getStoreId() == storeId);
-          case "learner" -> r -> r.learners().stream().anyMatch(p -> p.getStoreId() == storeId);
+          case "all" -> regions.storeRegions(storeId);
+          case "leader" -> regions.leaderRegions(storeId);
+          case "follower" -> regions.followerRegions(storeId);
+          case "learner" -> regions.learnerRegions(storeId);
           default -> throw HttpError.badRequest(
               "invalid type \"" + type + "\": want all, leader, follower or learner");
         };
-    List<RegionInfo> out = new ArrayList<>();
-    for (RegionInfo r : regions.all()) {
-      if (has.test(r)) {
-        out.add(r);
-      }
+    if (!type.equals("all")) {
+      out = new ArrayList<>(out);
+      out.sort((a, b) -> KeyOrder.compare(a.startKey(), b.startKey()));
     }
     return RegionJson.list(out);
   }
