@@ -17,6 +17,7 @@ import dev.jpd.server.http.ConfigRoutes;
 import dev.jpd.server.http.HttpApi;
 import dev.jpd.server.http.RegionRoutes;
 import dev.jpd.server.http.StatusRoutes;
+import dev.jpd.server.http.StoreLimitRoutes;
 import dev.jpd.server.http.StoreRoutes;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -160,6 +161,7 @@ public final class PdServer implements AutoCloseable {
         RegionRoutes.register(http, this);
         ConfigRoutes.register(http, configStore);
         StoreRoutes.register(http, cluster, clusterHealth, storeLifecycle);
+        StoreLimitRoutes.register(http, cluster, configStore);
         http.start(options.httpHost(), options.httpPort());
         closers.add(http);
       }
