@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A wall clock a test moves forward by hand, for PD timers (store down time, preparing time). */
+/**
+ * A wall clock a test moves by hand, in milliseconds, for PD timers (store down time, preparing
+ * time) and the TSO; it may be set backwards to play a clock that jumps back.
+ */
 public final class TestClock extends Clock {
   private final AtomicLong millis;
 
@@ -22,6 +25,14 @@ public final class TestClock extends Clock {
 
   public void advance(Duration d) {
     millis.addAndGet(d.toMillis());
+  }
+
+  public void advance(long deltaMillis) {
+    millis.addAndGet(deltaMillis);
+  }
+
+  public void set(long valueMillis) {
+    millis.set(valueMillis);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.jpd.core.storage.Bytes8;
 import dev.jpd.core.storage.Condition;
 import dev.jpd.core.storage.MemoryMetaStore;
 import dev.jpd.core.storage.PdKeys;
+import dev.jpd.server.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class TsoAllocatorTest {
 
   private final MemoryMetaStore store = new MemoryMetaStore();
   private final PdKeys keys = new PdKeys(42);
-  private final ManualClock clock = new ManualClock(T0);
+  private final TestClock clock = new TestClock(T0);
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
 
   @AfterEach
@@ -225,7 +226,7 @@ class TsoAllocatorTest {
     assertThat(Timestamp.fromTso(max).physical()).isLessThan(window);
 
     // kill -9, and the new process's clock is an hour behind.
-    ManualClock behind = new ManualClock(T0 - 3_600_000);
+    TestClock behind = new TestClock(T0 - 3_600_000);
     TsoAllocator after = allocator(behind);
     after.sync();
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jpd.core.storage.Bytes8;
 import dev.jpd.core.storage.MemoryMetaStore;
 import dev.jpd.core.storage.PdKeys;
+import dev.jpd.server.testing.TestClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,7 +22,7 @@ class TsoEventsTest {
   private static final long T0 = 1_700_000_000_000L;
   private final MemoryMetaStore store = new MemoryMetaStore();
   private final PdKeys keys = new PdKeys(42);
-  private final ManualClock clock = new ManualClock(T0);
+  private final TestClock clock = new TestClock(T0);
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final List<TsoEvent> events = new CopyOnWriteArrayList<>();
   private final TsoAllocator tso =
