@@ -217,7 +217,7 @@ public final class PdServer implements AutoCloseable {
         .addAllPeerUrls(options.advertisePeerUrls())
         .addAllClientUrls(clientUrls)
         .setBinaryVersion(VERSION)
-        .setDeployPath(options.dataDir().toAbsolutePath().toString())
+        .setDeployPath(options.dataDir().toAbsolutePath().normalize().toString())
         .setDcLocation("global")
         .build();
   }
