@@ -15,7 +15,8 @@ public final class Main {
       "  pd-simulator --pd HOST:PORT --case NAME [--tick-wall-ms N]   run a case against a fresh PD",
       "  pd-simulator --list                                           list the cases and their status",
       "  pd-simulator heartbeat-bench --pd HOST:PORT [--regions 1000000] [--stores 20] [--replicas 3]",
-      "               [--rounds 5] [--update-ratio 0.35]               region heartbeats per second",
+      "               [--rounds 5] [--update-ratio 0.35] [--pd-http HOST:PORT]",
+      "               region heartbeats per second; with --pd-http also the PD's own handling time",
       "  pd-simulator tso-bench --pd HOST:PORT [--clients 1] [--concurrency 100] [--batch 1]",
       "               [--duration-s 10]                                 TSO requests per second, latency",
       "A case needs a fresh PD (empty data dir): it bootstraps the cluster itself.");
@@ -30,9 +31,14 @@ public final class Main {
     try {
       if (!args.isEmpty() && args.get(0).equals("heartbeat-bench")) {
         Flags f = Flags.parse(args.subList(1, args.size()),
-            Set.of("pd", "regions", "stores", "replicas", "rounds", "update-ratio"), Set.of());
+            Set.of("pd", "pd-http", "regions", "stores", "replicas", "rounds", "update-ratio"), Set.of());
+        String http = f.get("pd-http", null);
+        PdHandlingLatency before = http == null ? null : PdHandlingLatency.scrape(http);
         HeartbeatBench.Result r = HeartbeatBench.run(pd(f), HeartbeatBench.Options.from(f), out);
         r.print(out);
+        if (http != null) {
+          out.println("  " + PdHandlingLatency.scrape(http).since(before).describe());
+        }
         return 0;
       }
       if (!args.isEmpty() && args.get(0).equals("tso-bench")) {
@@ -74,6 +80,9 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       err.println("pd-simulator: interrupted");
+      return 1;
+    } catch (java.io.IOException e) {
+      err.println("pd-simulator: cannot read the PD's /metrics: " + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
       err.println("pd-simulator: " + e.getMessage());

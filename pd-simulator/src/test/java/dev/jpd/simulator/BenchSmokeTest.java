@@ -36,6 +36,21 @@ class BenchSmokeTest {
   }
 
   @Test
+  void heartbeatBenchReadsThePdsOwnHandlingTimeFromItsMetrics() throws Exception {
+    try (InProcessPd pd = new InProcessPd(dir)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+      int rc = Main.run(List.of("heartbeat-bench", "--pd", pd.address(),
+          "--pd-http", "127.0.0.1:" + pd.server.httpPort(),
+          "--regions", "200", "--stores", "3", "--rounds", "1"), ps, ps);
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertThat(rc).as(text).isZero();
+      // round 0 and round 1 each send every region once; the PD observed all of them
+      assertThat(text).contains("PD handling time").contains(" 400 heartbeats").contains("p99 <=");
+    }
+  }
+
+  @Test
   void tsoBenchCountsRequestsAndFindsThemStrictlyMonotonic() throws Exception {
     try (InProcessPd pd = new InProcessPd(dir)) {
       TsoBench.Result r = TsoBench.run(pd.address(), new TsoBench.Options(2, 4, 3, 300));
