@@ -38,6 +38,7 @@ public final class ClusterHealth implements ClusterListener {
   private final RegionStatistics statistics = new RegionStatistics();
   /** The state name each store had when last looked at, to notice derived changes. */
   private final Map<Long, String> lastStateName = new ConcurrentHashMap<>();
+  /** {@link #statisticsConfig} of the config in force; kept in step by the config listener. */
   private volatile StatisticsConfig lastConfig;
   /** Silence is counted from no earlier than this PD's start (see StoreStates.classify). */
   private final long startedMillis;
@@ -85,8 +86,8 @@ public final class ClusterHealth implements ClusterListener {
   }
 
   private void observe(RegionInfo r) {
-    StatisticsConfig cfg = statisticsConfig(config.current());
-    statistics.observe(r.id(), RegionClassifier.classify(r, this::storeStatus, cfg));
+    // Every heartbeat lands here: read the derived config the listener keeps, not rebuild it.
+    statistics.observe(r.id(), RegionClassifier.classify(r, this::storeStatus, lastConfig));
   }
 
   @Override
