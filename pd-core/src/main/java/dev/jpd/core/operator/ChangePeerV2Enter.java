@@ -1,0 +1,115 @@
+package dev.jpd.core.operator;
+
+import dev.jpd.core.region.RegionInfo;
+import dev.jpd.proto.Metapb;
+import dev.jpd.proto.Pdpb;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Enters a joint state: promotes learners (they become IncomingVoter) and demotes voters (they
+ * become DemotingVoter) in one ConfChangeV2. TiKV moves conf_ver by the number of changes.
+ */
+public record ChangePeerV2Enter(List<PromoteLearner> promoteLearners, List<DemoteVoter> demoteVoters)
+    implements OpStep {
+  public ChangePeerV2Enter {
+    promoteLearners = List.copyOf(promoteLearners);
+    demoteVoters = List.copyOf(demoteVoters);
+  }
+
+  @Override
+  public long confVerChanged(RegionInfo region) {
+    return entered(region) ? promoteLearners.size() + demoteVoters.size() : 0;
+  }
+
+  @Override
+  public boolean isFinish(RegionInfo region) {
+    return entered(region);
+  }
+
+  /** Promoted are IncomingVoter or Voter and demoted are DemotingVoter or Learner. */
+  private boolean entered(RegionInfo region) {
+    for (PromoteLearner pl : promoteLearners) {
+      Metapb.Peer p = region.getStorePeer(pl.toStore());
+      if (p == null || p.getId() != pl.peerId()
+          || !(p.getRole() == Metapb.PeerRole.IncomingVoter || p.getRole() == Metapb.PeerRole.Voter)) {
+        return false;
+      }
+    }
+    for (DemoteVoter dv : demoteVoters) {
+      Metapb.Peer p = region.getStorePeer(dv.toStore());
+      if (p == null || p.getId() != dv.peerId()
+          || !(p.getRole() == Metapb.PeerRole.DemotingVoter || p.getRole() == Metapb.PeerRole.Learner)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public Optional<String> checkInProgress(RegionInfo region) {
+    boolean inJoint = Steps.inJointState(region);
+    for (PromoteLearner pl : promoteLearners) {
+      Metapb.Peer p = region.getStorePeer(pl.toStore());
+      if (p == null || p.getId() != pl.peerId()) {
+        return Optional.of("enter joint state: peer " + pl.peerId() + " not found on store " + pl.toStore());
+      }
+      boolean ok = p.getRole() == Metapb.PeerRole.Learner
+          || (inJoint && p.getRole() == Metapb.PeerRole.IncomingVoter);
+      if (!ok) {
+        return Optional.of("enter joint state: peer " + p.getId() + " to promote has role " + p.getRole());
+      }
+    }
+    for (DemoteVoter dv : demoteVoters) {
+      Metapb.Peer p = region.getStorePeer(dv.toStore());
+      if (p == null || p.getId() != dv.peerId()) {
+        return Optional.of("enter joint state: peer " + dv.peerId() + " not found on store " + dv.toStore());
+      }
+      boolean ok = p.getRole() == Metapb.PeerRole.Voter
+          || (inJoint && p.getRole() == Metapb.PeerRole.DemotingVoter);
+      if (!ok) {
+        return Optional.of("enter joint state: peer " + p.getId() + " to demote has role " + p.getRole());
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void influence(OpInfluence influence, RegionInfo region) {}
+
+  @Override
+  public Duration timeout(long regionSizeMiB) {
+    return Steps.fast(regionSizeMiB).multipliedBy(promoteLearners.size() + demoteVoters.size() + 1);
+  }
+
+  /** Only ConfChangeV2 can enter a joint state: nothing is sent without it. */
+  @Override
+  public Optional<Pdpb.RegionHeartbeatResponse> command(RegionInfo region, boolean v2) {
+    if (!v2) {
+      return Optional.empty();
+    }
+    Pdpb.ChangePeerV2.Builder changes = Pdpb.ChangePeerV2.newBuilder();
+    for (PromoteLearner pl : promoteLearners) {
+      pl.command(region, true).ifPresent(c -> changes.addAllChanges(c.getChangePeerV2().getChangesList()));
+    }
+    for (DemoteVoter dv : demoteVoters) {
+      dv.command(region, true).ifPresent(c -> changes.addAllChanges(c.getChangePeerV2().getChangesList()));
+    }
+    return Optional.of(Pdpb.RegionHeartbeatResponse.newBuilder().setChangePeerV2(changes).build());
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("use joint consensus");
+    for (PromoteLearner pl : promoteLearners) {
+      b.append(", promote learner peer ").append(pl.peerId()).append(" on store ")
+          .append(pl.toStore()).append(" to voter");
+    }
+    for (DemoteVoter dv : demoteVoters) {
+      b.append(", demote voter peer ").append(dv.peerId()).append(" on store ")
+          .append(dv.toStore()).append(" to learner");
+    }
+    return b.toString();
+  }
+}

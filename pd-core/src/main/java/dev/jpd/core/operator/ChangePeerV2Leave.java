@@ -1,0 +1,97 @@
+package dev.jpd.core.operator;
+
+import dev.jpd.core.region.RegionInfo;
+import dev.jpd.proto.Metapb;
+import dev.jpd.proto.Pdpb;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Leaves the joint state entered by the matching {@link ChangePeerV2Enter}: an empty
+ * ChangePeerV2. TiKV refuses while the leader is a DemotingVoter, so the leader must move first.
+ */
+public record ChangePeerV2Leave(List<PromoteLearner> promoteLearners, List<DemoteVoter> demoteVoters)
+    implements OpStep {
+  public ChangePeerV2Leave {
+    promoteLearners = List.copyOf(promoteLearners);
+    demoteVoters = List.copyOf(demoteVoters);
+  }
+
+  @Override
+  public long confVerChanged(RegionInfo region) {
+    for (PromoteLearner pl : promoteLearners) {
+      Metapb.Peer p = region.getStorePeer(pl.toStore());
+      if (p == null || p.getId() != pl.peerId() || p.getRole() != Metapb.PeerRole.Voter) {
+        return 0;
+      }
+    }
+    for (DemoteVoter dv : demoteVoters) {
+      Metapb.Peer p = region.getStorePeer(dv.toStore());
+      if (p != null && (p.getId() != dv.peerId() || p.getRole() != Metapb.PeerRole.Learner)) {
+        return 0;
+      }
+    }
+    return promoteLearners.size() + demoteVoters.size();
+  }
+
+  @Override
+  public boolean isFinish(RegionInfo region) {
+    for (PromoteLearner pl : promoteLearners) {
+      Metapb.Peer p = region.getStorePeer(pl.toStore());
+      if (p == null || p.getId() != pl.peerId() || p.getRole() != Metapb.PeerRole.Voter) {
+        return false;
+      }
+    }
+    for (DemoteVoter dv : demoteVoters) {
+      Metapb.Peer p = region.getStorePeer(dv.toStore());
+      if (p != null && (p.getId() != dv.peerId() || p.getRole() != Metapb.PeerRole.Learner)) {
+        return false;
+      }
+    }
+    return !Steps.inJointState(region);
+  }
+
+  @Override
+  public Optional<String> checkInProgress(RegionInfo region) {
+    Metapb.Peer leader = region.leader();
+    if (leader.getRole() == Metapb.PeerRole.DemotingVoter) {
+      return Optional.of("leave joint state: the leader " + leader.getId() + " is a demoting voter");
+    }
+    for (PromoteLearner pl : promoteLearners) {
+      Metapb.Peer p = region.getStorePeer(pl.toStore());
+      if (p == null || p.getId() != pl.peerId()) {
+        return Optional.of("leave joint state: peer " + pl.peerId() + " not found on store " + pl.toStore());
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void influence(OpInfluence influence, RegionInfo region) {}
+
+  @Override
+  public Duration timeout(long regionSizeMiB) {
+    return Steps.fast(regionSizeMiB).multipliedBy(promoteLearners.size() + demoteVoters.size() + 1);
+  }
+
+  @Override
+  public Optional<Pdpb.RegionHeartbeatResponse> command(RegionInfo region, boolean v2) {
+    return Optional.of(Pdpb.RegionHeartbeatResponse.newBuilder()
+        .setChangePeerV2(Pdpb.ChangePeerV2.getDefaultInstance()).build());
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("leave joint state");
+    for (PromoteLearner pl : promoteLearners) {
+      b.append(", promote learner peer ").append(pl.peerId()).append(" on store ")
+          .append(pl.toStore()).append(" to voter");
+    }
+    for (DemoteVoter dv : demoteVoters) {
+      b.append(", demote voter peer ").append(dv.peerId()).append(" on store ")
+          .append(dv.toStore()).append(" to learner");
+    }
+    return b.toString();
+  }
+}
