@@ -26,6 +26,8 @@ final class Driver {
   private final java.util.Map<Long, Long> lastStoreHeartbeat = new java.util.HashMap<>();
   long tick;
   int heartbeatsSent;
+  /** Sees every command from the PD just before the stores act on it (tests record steps). */
+  java.util.function.Consumer<Pdpb.RegionHeartbeatResponse> onCommand = r -> { };
 
   Driver(PdClient pd, SimCase simCase, SimClock clock, long tickWallMillis) {
     this.pd = pd;
@@ -123,6 +125,7 @@ final class Driver {
     tick++;
     Pdpb.RegionHeartbeatResponse resp;
     while ((resp = pd.responses.poll()) != null) {
+      onCommand.accept(resp);
       commands.handle(resp);
     }
     cluster.runDueTasks();

@@ -29,6 +29,8 @@ final class PdClient implements AutoCloseable {
   final Queue<String> streamErrors = new ConcurrentLinkedQueue<>();
   /** Responses received on all streams so far (tests wait on it instead of sleeping). */
   final AtomicInteger received = new AtomicInteger();
+  /** RegionHeartbeat streams opened so far, reopened ones included. */
+  final AtomicInteger streamsOpened = new AtomicInteger();
   private long clusterId;
 
   PdClient(String hostPort) {
@@ -157,6 +159,7 @@ final class PdClient implements AutoCloseable {
   }
 
   private StreamObserver<Pdpb.RegionHeartbeatRequest> open(long storeId) {
+    streamsOpened.incrementAndGet();
     return async.regionHeartbeat(new StreamObserver<>() {
       @Override
       public void onNext(Pdpb.RegionHeartbeatResponse value) {

@@ -16,7 +16,8 @@ import java.util.List;
  * costs time. A new peer (voter or learner) is added at once but stays pending until its
  * snapshot is sent, received and applied; the snapshot counts show on both stores' heartbeats
  * while it runs. Removing the leader, or leaving a joint state while the leader is demoting, is
- * refused as in TiKV: the PD must transfer the leader first.
+ * refused as in TiKV: the PD must transfer the leader first. A ChangePeerV2 with exactly one
+ * change is a simple conf change (raft-rs enters a joint state only for more than one).
  */
 final class RaftCommands {
   private final SimCluster c;
@@ -173,6 +174,12 @@ final class RaftCommands {
     }
     if (r.inJointState()) {
       c.refuse("region " + r.id() + ": already in joint state");
+      return;
+    }
+    if (changes.size() == 1) {
+      // As raft-rs: a V2 conf change with one change is a simple one, never joint. The PD sends
+      // every simple change this way once the cluster speaks ConfChangeV2.
+      changePeer(r, changes.get(0));
       return;
     }
     c.countOperator("enter-joint");

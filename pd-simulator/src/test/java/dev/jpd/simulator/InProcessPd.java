@@ -11,11 +11,20 @@ final class InProcessPd implements AutoCloseable {
   final PdServer server;
 
   InProcessPd(Path dataDir) throws IOException {
-    server = PdServer.start(ServerOptions.forTest(dataDir), Clock.systemUTC());
+    this(dataDir, Clock.systemUTC());
+  }
+
+  /** A daemon whose timers (operator timeouts, store down time) follow {@code clock}. */
+  InProcessPd(Path dataDir, Clock clock) throws IOException {
+    server = PdServer.start(ServerOptions.forTest(dataDir), clock);
   }
 
   String address() {
     return "127.0.0.1:" + server.grpcPort();
+  }
+
+  String httpAddress() {
+    return "127.0.0.1:" + server.httpPort();
   }
 
   @Override

@@ -156,6 +156,28 @@ class RaftCommandsTest {
   }
 
   @Test
+  void aChangePeerV2WithOneChangeIsASimpleConfChangeNotAJointOne() {
+    SimRegion r = region(2, 3, 1, peer(10, 1), peer(11, 2), peer(12, 3));
+    commands.handle(cmd(r).setChangePeerV2(Pdpb.ChangePeerV2.newBuilder()
+        .addChanges(Pdpb.ChangePeer.newBuilder().setChangeType(ConfChangeType.AddLearnerNode)
+            .setPeer(peer(13, 4).toBuilder().setRole(PeerRole.Learner))))
+        .build());
+    tick();
+    assertThat(r.peer(13).getRole()).isEqualTo(PeerRole.Learner);
+    assertThat(r.inJointState()).isFalse();
+    assertThat(r.meta.getRegionEpoch().getConfVer()).isEqualTo(4);
+    commands.handle(cmd(r).setChangePeerV2(Pdpb.ChangePeerV2.newBuilder()
+        .addChanges(Pdpb.ChangePeer.newBuilder().setChangeType(ConfChangeType.RemoveNode).setPeer(peer(12, 3))))
+        .build());
+    tick();
+    assertThat(r.peer(12)).isNull();
+    assertThat(r.inJointState()).isFalse();
+    assertThat(r.meta.getRegionEpoch().getConfVer()).isEqualTo(5);
+    assertThat(cluster.operators).containsEntry("add-learner", 1).containsEntry("remove-peer", 1)
+        .doesNotContainKey("enter-joint");
+  }
+
+  @Test
   void transferLeaderMovesTheLeaderAndTermWithoutTouchingTheEpoch() {
     SimRegion r = region(2, 3, 1, peer(10, 1), peer(11, 2), peer(12, 3));
     commands.handle(cmd(r).setTransferLeader(Pdpb.TransferLeader.newBuilder().setPeer(peer(12, 3))).build());

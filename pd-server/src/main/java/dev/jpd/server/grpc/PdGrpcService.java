@@ -1,6 +1,6 @@
 package dev.jpd.server.grpc;
 
-import dev.jpd.core.region.RegionInfo;
+import dev.jpd.core.operator.Operators;
 import dev.jpd.core.store.StoreInfo;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.PDGrpc;
@@ -8,32 +8,26 @@ import dev.jpd.proto.Pdpb;
 import dev.jpd.server.cluster.MinResolvedTs;
 import dev.jpd.server.cluster.PdException;
 import dev.jpd.server.cluster.RaftCluster;
-import dev.jpd.server.cluster.Splits;
 import dev.jpd.server.gc.GcSafePoints;
 import dev.jpd.server.id.IdAllocator;
 import dev.jpd.server.tso.TsoAllocator;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code pdpb.PD} over gRPC. Each RPC checks the cluster id (but GetMembers and GetClusterInfo),
  * then whether the cluster must be bootstrapped, then delegates to the cluster, the allocators or
  * the GC safe points. A refused request answers with PD's error header (type and a message naming
  * the problem) and changes nothing. RPCs not overridden here answer UNIMPLEMENTED naming the
- * method (grpc-java's default for the generated base class).
+ * method (grpc-java's default for the generated base class). Region look-ups, splits and
+ * GetOperator live in {@link RegionRpcs}, the heartbeat stream in {@link RegionHeartbeatHandler},
+ * the request plumbing in {@link Unary}.
  */
 public final class PdGrpcService extends PDGrpc.PDImplBase {
-  private static final Logger LOG = LoggerFactory.getLogger(PdGrpcService.class);
-
   private final RaftCluster cluster;
   private final IdAllocator ids;
   private final TsoAllocator tso;
@@ -44,6 +38,8 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   private final Headers headers;
   private final RegionHeartbeatHandler heartbeats;
   private final GrpcMetrics metrics;
+  private final Unary unary;
+  private final RegionRpcs regions;
 
   public PdGrpcService(
       RaftCluster cluster,
@@ -54,6 +50,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
       Supplier<Pdpb.Member> self,
       IntSupplier maxReplicas,
       HeartbeatStreams streams,
+      Operators operators,
       MeterRegistry registry) {
     this.cluster = cluster;
     this.ids = ids;
@@ -64,7 +61,9 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
     this.maxReplicas = maxReplicas;
     this.headers = new Headers(cluster.clusterId());
     this.metrics = new GrpcMetrics(registry);
-    this.heartbeats = new RegionHeartbeatHandler(cluster, headers, streams, metrics);
+    this.heartbeats = new RegionHeartbeatHandler(cluster, headers, streams, operators, metrics);
+    this.unary = new Unary(headers, cluster);
+    this.regions = new RegionRpcs(cluster, ids, operators, unary);
   }
 
   // ---- membership and cluster ----
@@ -75,7 +74,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
       out.onError(Status.UNAVAILABLE.withDescription("pd member is starting").asRuntimeException());
       return;
     }
-    reply(
+    Unary.reply(
         out,
         Pdpb.GetMembersResponse.newBuilder()
             .setHeader(headers.ok())
@@ -88,7 +87,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   @Override
   public void getClusterInfo(
       Pdpb.GetClusterInfoRequest req, StreamObserver<Pdpb.GetClusterInfoResponse> out) {
-    reply(
+    Unary.reply(
         out,
         Pdpb.GetClusterInfoResponse.newBuilder()
             .setHeader(headers.ok())
@@ -98,7 +97,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
 
   @Override
   public void bootstrap(Pdpb.BootstrapRequest req, StreamObserver<Pdpb.BootstrapResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         false,
@@ -112,7 +111,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   @Override
   public void isBootstrapped(
       Pdpb.IsBootstrappedRequest req, StreamObserver<Pdpb.IsBootstrappedResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         false,
@@ -126,7 +125,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
 
   @Override
   public void allocID(Pdpb.AllocIDRequest req, StreamObserver<Pdpb.AllocIDResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         false,
@@ -146,7 +145,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   public void isSnapshotRecovering(
       Pdpb.IsSnapshotRecoveringRequest req,
       StreamObserver<Pdpb.IsSnapshotRecoveringResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         false,
@@ -161,7 +160,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   @Override
   public void getClusterConfig(
       Pdpb.GetClusterConfigRequest req, StreamObserver<Pdpb.GetClusterConfigResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         true,
@@ -176,7 +175,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   @Override
   public void putClusterConfig(
       Pdpb.PutClusterConfigRequest req, StreamObserver<Pdpb.PutClusterConfigResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         true,
@@ -191,7 +190,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
 
   @Override
   public void putStore(Pdpb.PutStoreRequest req, StreamObserver<Pdpb.PutStoreResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         true,
@@ -204,7 +203,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
 
   @Override
   public void getStore(Pdpb.GetStoreRequest req, StreamObserver<Pdpb.GetStoreResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         true,
@@ -228,7 +227,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   @Override
   public void getAllStores(
       Pdpb.GetAllStoresRequest req, StreamObserver<Pdpb.GetAllStoresResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         true,
@@ -250,7 +249,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   @Override
   public void storeHeartbeat(
       Pdpb.StoreHeartbeatRequest req, StreamObserver<Pdpb.StoreHeartbeatResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         true,
@@ -277,7 +276,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
         h -> Pdpb.StoreHeartbeatResponse.newBuilder().setHeader(h).build());
   }
 
-  // ---- regions ----
+  // ---- regions and splits (RegionRpcs) ----
 
   @Override
   public StreamObserver<Pdpb.RegionHeartbeatRequest> regionHeartbeat(
@@ -287,141 +286,47 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
 
   @Override
   public void getRegion(Pdpb.GetRegionRequest req, StreamObserver<Pdpb.GetRegionResponse> out) {
-    unary(
-        out,
-        req.getHeader(),
-        true,
-        () ->
-            RegionResponses.getRegion(
-                headers.ok(), cluster.regions().getRegionByKey(req.getRegionKey())),
-        h -> Pdpb.GetRegionResponse.newBuilder().setHeader(h).build());
+    regions.getRegion(req, out);
   }
 
   @Override
-  public void getPrevRegion(
-      Pdpb.GetRegionRequest req, StreamObserver<Pdpb.GetRegionResponse> out) {
-    unary(
-        out,
-        req.getHeader(),
-        true,
-        () ->
-            RegionResponses.getRegion(
-                headers.ok(), cluster.regions().getPrevRegion(req.getRegionKey())),
-        h -> Pdpb.GetRegionResponse.newBuilder().setHeader(h).build());
+  public void getPrevRegion(Pdpb.GetRegionRequest req, StreamObserver<Pdpb.GetRegionResponse> out) {
+    regions.getPrevRegion(req, out);
   }
 
   @Override
-  public void getRegionByID(
-      Pdpb.GetRegionByIDRequest req, StreamObserver<Pdpb.GetRegionResponse> out) {
-    unary(
-        out,
-        req.getHeader(),
-        true,
-        () -> RegionResponses.getRegion(headers.ok(), cluster.regions().getRegion(req.getRegionId())),
-        h -> Pdpb.GetRegionResponse.newBuilder().setHeader(h).build());
+  public void getRegionByID(Pdpb.GetRegionByIDRequest req, StreamObserver<Pdpb.GetRegionResponse> out) {
+    regions.getRegionByID(req, out);
   }
 
   @Override
-  public void scanRegions(
-      Pdpb.ScanRegionsRequest req, StreamObserver<Pdpb.ScanRegionsResponse> out) {
-    unary(
-        out,
-        req.getHeader(),
-        true,
-        () -> {
-          List<RegionInfo> found =
-              cluster
-                  .regions()
-                  .scanRegions(
-                      req.getStartKey(), req.getEndKey(), req.getLimit());
-          Pdpb.ScanRegionsResponse.Builder b =
-              Pdpb.ScanRegionsResponse.newBuilder().setHeader(headers.ok());
-          for (RegionInfo r : found) {
-            // region_metas and leaders stay filled for clients that predate `regions`.
-            b.addRegionMetas(r.meta());
-            b.addLeaders(r.leader());
-            b.addRegions(RegionResponses.region(r));
-          }
-          return b.build();
-        },
-        h -> Pdpb.ScanRegionsResponse.newBuilder().setHeader(h).build());
+  public void scanRegions(Pdpb.ScanRegionsRequest req, StreamObserver<Pdpb.ScanRegionsResponse> out) {
+    regions.scanRegions(req, out);
   }
 
   @Override
-  public void batchScanRegions(
-      Pdpb.BatchScanRegionsRequest req, StreamObserver<Pdpb.BatchScanRegionsResponse> out) {
-    unary(
-        out,
-        req.getHeader(),
-        true,
-        () ->
-            Pdpb.BatchScanRegionsResponse.newBuilder()
-                .setHeader(headers.ok())
-                .addAllRegions(BatchScan.scan(cluster.regions(), req))
-                .build(),
-        h -> Pdpb.BatchScanRegionsResponse.newBuilder().setHeader(h).build());
+  public void batchScanRegions(Pdpb.BatchScanRegionsRequest req, StreamObserver<Pdpb.BatchScanRegionsResponse> out) {
+    regions.batchScanRegions(req, out);
   }
-
-  // ---- splits ----
 
   @Override
   public void askSplit(Pdpb.AskSplitRequest req, StreamObserver<Pdpb.AskSplitResponse> out) {
-    unary(
-        out,
-        req.getHeader(),
-        true,
-        () -> {
-          Pdpb.SplitID id = Splits.ask(cluster, ids, req.getRegion(), 1).get(0);
-          return Pdpb.AskSplitResponse.newBuilder()
-              .setHeader(headers.ok())
-              .setNewRegionId(id.getNewRegionId())
-              .addAllNewPeerIds(id.getNewPeerIdsList())
-              .build();
-        },
-        h -> Pdpb.AskSplitResponse.newBuilder().setHeader(h).build());
+    regions.askSplit(req, out);
   }
 
   @Override
-  public void askBatchSplit(
-      Pdpb.AskBatchSplitRequest req, StreamObserver<Pdpb.AskBatchSplitResponse> out) {
-    unary(
-        out,
-        req.getHeader(),
-        true,
-        () ->
-            Pdpb.AskBatchSplitResponse.newBuilder()
-                .setHeader(headers.ok())
-                .addAllIds(Splits.ask(cluster, ids, req.getRegion(), req.getSplitCount()))
-                .build(),
-        h -> Pdpb.AskBatchSplitResponse.newBuilder().setHeader(h).build());
+  public void askBatchSplit(Pdpb.AskBatchSplitRequest req, StreamObserver<Pdpb.AskBatchSplitResponse> out) {
+    regions.askBatchSplit(req, out);
   }
 
   @Override
-  public void reportSplit(
-      Pdpb.ReportSplitRequest req, StreamObserver<Pdpb.ReportSplitResponse> out) {
-    unary(
-        out,
-        req.getHeader(),
-        true,
-        () -> {
-          Splits.checkReported(List.of(req.getLeft(), req.getRight()));
-          return Pdpb.ReportSplitResponse.newBuilder().setHeader(headers.ok()).build();
-        },
-        h -> Pdpb.ReportSplitResponse.newBuilder().setHeader(h).build());
+  public void reportSplit(Pdpb.ReportSplitRequest req, StreamObserver<Pdpb.ReportSplitResponse> out) {
+    regions.reportSplit(req, out);
   }
 
   @Override
-  public void reportBatchSplit(
-      Pdpb.ReportBatchSplitRequest req, StreamObserver<Pdpb.ReportBatchSplitResponse> out) {
-    unary(
-        out,
-        req.getHeader(),
-        true,
-        () -> {
-          Splits.checkReported(req.getRegionsList());
-          return Pdpb.ReportBatchSplitResponse.newBuilder().setHeader(headers.ok()).build();
-        },
-        h -> Pdpb.ReportBatchSplitResponse.newBuilder().setHeader(h).build());
+  public void reportBatchSplit(Pdpb.ReportBatchSplitRequest req, StreamObserver<Pdpb.ReportBatchSplitResponse> out) {
+    regions.reportBatchSplit(req, out);
   }
 
   // ---- timestamps and GC ----
@@ -434,7 +339,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   @Override
   public void getGCSafePoint(
       Pdpb.GetGCSafePointRequest req, StreamObserver<Pdpb.GetGCSafePointResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         true,
@@ -449,7 +354,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   @Override
   public void updateGCSafePoint(
       Pdpb.UpdateGCSafePointRequest req, StreamObserver<Pdpb.UpdateGCSafePointResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         true,
@@ -465,7 +370,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   public void updateServiceGCSafePoint(
       Pdpb.UpdateServiceGCSafePointRequest req,
       StreamObserver<Pdpb.UpdateServiceGCSafePointResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         true,
@@ -493,7 +398,7 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   @Override
   public void reportMinResolvedTS(
       Pdpb.ReportMinResolvedTsRequest req, StreamObserver<Pdpb.ReportMinResolvedTsResponse> out) {
-    unary(
+    unary.run(
         out,
         req.getHeader(),
         true,
@@ -512,56 +417,6 @@ public final class PdGrpcService extends PDGrpc.PDImplBase {
   @Override
   public void getOperator(
       Pdpb.GetOperatorRequest req, StreamObserver<Pdpb.GetOperatorResponse> out) {
-    unary(
-        out,
-        req.getHeader(),
-        true,
-        () -> {
-          // No operator exists yet: the operator controller comes with its own issue.
-          throw PdException.unknown(
-              "operator not found: region " + req.getRegionId() + " has no operator");
-        },
-        h ->
-            Pdpb.GetOperatorResponse.newBuilder()
-                .setHeader(h)
-                .setRegionId(req.getRegionId())
-                .build());
-  }
-
-  // ---- plumbing ----
-
-  /**
-   * Runs one unary RPC: the cluster-id check (a mismatch is a gRPC FAILED_PRECONDITION, as Go PD
-   * answers), the bootstrap check, then the body; a {@link PdException} becomes an error header.
-   */
-  private <T> void unary(
-      StreamObserver<T> out,
-      Pdpb.RequestHeader header,
-      boolean needsBootstrap,
-      Supplier<T> body,
-      Function<Pdpb.ResponseHeader, T> errorResponse) {
-    T response;
-    try {
-      headers.check(header);
-      if (needsBootstrap && !cluster.isBootstrapped()) {
-        throw new PdException(Pdpb.ErrorType.NOT_BOOTSTRAPPED, "cluster is not bootstrapped");
-      }
-      response = body.get();
-    } catch (PdException e) {
-      response = errorResponse.apply(headers.error(e));
-    } catch (StatusRuntimeException e) {
-      out.onError(e);
-      return;
-    } catch (RuntimeException e) {
-      LOG.warn("request failed: {}", e.toString(), e);
-      out.onError(Status.UNKNOWN.withDescription(e.toString()).asRuntimeException());
-      return;
-    }
-    reply(out, response);
-  }
-
-  private static <T> void reply(StreamObserver<T> out, T response) {
-    out.onNext(response);
-    out.onCompleted();
+    regions.getOperator(req, out);
   }
 }

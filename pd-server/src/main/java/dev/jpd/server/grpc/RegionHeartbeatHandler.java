@@ -1,5 +1,7 @@
 package dev.jpd.server.grpc;
 
+import dev.jpd.core.operator.Operators;
+import dev.jpd.core.region.HeartbeatResult;
 import dev.jpd.core.region.HeartbeatValidation;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreInfo;
@@ -17,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * region's own shape ({@link HeartbeatValidation}), the reporting store — then applied to the
  * cluster. Anything refused gets an error response on the same stream (PD's error header and a
  * message naming the problem), leaves the cache untouched, and the stream stays open for the
- * next heartbeat. No response is sent for an accepted heartbeat: responses carry operator steps.
+ * next heartbeat. An accepted heartbeat binds the stream to its store and is handed to the
+ * operator controller, which judges the region's operator from it and sends the current step on
+ * the leader's stream (PD's {@code HandleRegionHeartbeat} + {@code Dispatch}); no other response
+ * is sent.
  */
 final class RegionHeartbeatHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RegionHeartbeatHandler.class);
@@ -25,15 +30,24 @@ final class RegionHeartbeatHandler {
   private final RaftCluster cluster;
   private final Headers headers;
   private final HeartbeatStreams streams;
+  private final Operators operators;
   private final GrpcMetrics metrics;
 
   RegionHeartbeatHandler(
-      RaftCluster cluster, Headers headers, HeartbeatStreams streams, GrpcMetrics metrics) {
+      RaftCluster cluster,
+      Headers headers,
+      HeartbeatStreams streams,
+      Operators operators,
+      GrpcMetrics metrics) {
     this.cluster = cluster;
     this.headers = headers;
     this.streams = streams;
+    this.operators = operators;
     this.metrics = metrics;
   }
+
+  /** What an accepted heartbeat left: the reporting store and the region as cached now. */
+  private record Applied(StoreInfo store, RegionInfo region) {}
 
   StreamObserver<Pdpb.RegionHeartbeatRequest> open(
       StreamObserver<Pdpb.RegionHeartbeatResponse> out) {
@@ -44,7 +58,8 @@ final class RegionHeartbeatHandler {
       public void onNext(Pdpb.RegionHeartbeatRequest req) {
         long start = System.nanoTime();
         try {
-          StoreInfo store = handle(req);
+          Applied applied = handle(req);
+          StoreInfo store = applied.store();
           long storeId = store.meta().getId();
           GrpcMetrics.StoreMeters m = metrics.store(storeId, store.meta().getAddress());
           m.regionRecv.increment();
@@ -53,6 +68,9 @@ final class RegionHeartbeatHandler {
             boundStore = storeId;
             m.regionBind.increment();
           }
+          // After the bind: a step sent now goes out on the stream this store just used, which
+          // is also how a reconnected store gets the step its broken stream lost.
+          operators.dispatch(applied.region(), Operators.DispatchSource.HEARTBEAT);
           GrpcMetrics.since(m.regionHandle, start);
           m.regionOk.increment();
         } catch (PdException e) {
@@ -85,8 +103,8 @@ final class RegionHeartbeatHandler {
     };
   }
 
-  /** Applies one heartbeat; returns the reporting store. */
-  private StoreInfo handle(Pdpb.RegionHeartbeatRequest req) {
+  /** Applies one heartbeat; returns the reporting store and the cached region. */
+  private Applied handle(Pdpb.RegionHeartbeatRequest req) {
     String mismatch = headers.mismatch(req.getHeader());
     if (mismatch != null) {
       throw PdException.unknown(mismatch);
@@ -109,8 +127,8 @@ final class RegionHeartbeatHandler {
           Pdpb.ErrorType.STORE_TOMBSTONE,
           "store " + storeId + " is tombstone: heartbeat of region " + req.getRegion().getId() + " ignored");
     }
-    cluster.handleRegionHeartbeat(RegionInfo.fromHeartbeat(req));
-    return store;
+    HeartbeatResult r = cluster.handleRegionHeartbeat(RegionInfo.fromHeartbeat(req));
+    return new Applied(store, r.region());
   }
 
   private Pdpb.RegionHeartbeatResponse errorResponse(
