@@ -20,7 +20,23 @@ public record ChangePeerV2Enter(List<PromoteLearner> promoteLearners, List<Demot
 
   @Override
   public long confVerChanged(RegionInfo region) {
-    return entered(region) ? promoteLearners.size() + demoteVoters.size() : 0;
+    for (PromoteLearner pl : promoteLearners) {
+      Metapb.Peer p = region.getStorePeer(pl.toStore());
+      if (p == null || p.getId() != pl.peerId()
+          || !(p.getRole() == Metapb.PeerRole.IncomingVoter || p.getRole() == Metapb.PeerRole.Voter)) {
+        return 0;
+      }
+    }
+    // A demoted peer that a later RemovePeer already removed still counts: otherwise the sum
+    // falls short mid-operator and the controller cancels it as "epoch not match".
+    for (DemoteVoter dv : demoteVoters) {
+      Metapb.Peer p = region.getStorePeer(dv.toStore());
+      if (p != null && (p.getId() != dv.peerId()
+          || !(p.getRole() == Metapb.PeerRole.DemotingVoter || p.getRole() == Metapb.PeerRole.Learner))) {
+        return 0;
+      }
+    }
+    return promoteLearners.size() + demoteVoters.size();
   }
 
   @Override

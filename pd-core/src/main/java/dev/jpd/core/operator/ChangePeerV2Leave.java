@@ -77,6 +77,9 @@ public record ChangePeerV2Leave(List<PromoteLearner> promoteLearners, List<Demot
 
   @Override
   public Optional<Pdpb.RegionHeartbeatResponse> command(RegionInfo region, boolean v2) {
+    if (!v2) {
+      return Optional.empty(); // only ConfChangeV2 can leave a joint state
+    }
     return Optional.of(Pdpb.RegionHeartbeatResponse.newBuilder()
         .setChangePeerV2(Pdpb.ChangePeerV2.getDefaultInstance()).build());
   }
