@@ -3,6 +3,8 @@ package dev.jpd.server;
 import dev.jpd.core.storage.MetaStore;
 import dev.jpd.core.storage.RegionStorage;
 import dev.jpd.proto.Pdpb;
+import dev.jpd.core.operator.Operators;
+import dev.jpd.server.cluster.BuilderClusterView;
 import dev.jpd.server.cluster.ClusterHealth;
 import dev.jpd.server.cluster.ClusterMetrics;
 import dev.jpd.server.cluster.MinResolvedTs;
@@ -15,6 +17,8 @@ import dev.jpd.server.grpc.HeartbeatStreams;
 import dev.jpd.server.grpc.PdGrpcService;
 import dev.jpd.server.http.ConfigRoutes;
 import dev.jpd.server.http.HttpApi;
+import dev.jpd.server.http.OperatorCreation;
+import dev.jpd.server.http.OperatorRoutes;
 import dev.jpd.server.http.RegionRoutes;
 import dev.jpd.server.http.StatusRoutes;
 import dev.jpd.server.http.StoreLimitRoutes;
@@ -50,7 +54,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One PD member: opens its storage (embedded MVStore in the data dir, or etcd), loads or creates
  * the cluster id, loads the cluster, syncs the TSO window, and serves {@code pdpb.PD} (plus the
- * standard gRPC health service) and the HTTP status API. {@link #close} undoes it in reverse
+ * standard gRPC health service) and the HTTP API, and runs the operator controller
+ * ({@link OperatorWiring}). {@link #close} undoes it in reverse
  * order and is safe to call twice (SIGTERM and an explicit close may race).
  *
  * <p>Single member for now: it is always the leader. Leader election through an etcd lease comes
@@ -70,6 +75,7 @@ public final class PdServer implements AutoCloseable {
   private final TsoAllocator tso;
   private final IdAllocator ids;
   private final GcSafePoints gc;
+  private final OperatorWiring operators;
   private final Server grpc;
   private final HealthStatusManager health = new HealthStatusManager();
   // Known once the gRPC port is bound; GetMembers waits for the health status anyway.
@@ -131,6 +137,9 @@ public final class PdServer implements AutoCloseable {
       MinResolvedTs minResolvedTs =
           new MinResolvedTs(
               meta, cluster.keys(), clock, options.minResolvedTsPersistenceInterval());
+      HeartbeatStreams streams = new HeartbeatStreams();
+      operators = new OperatorWiring(cluster, config, streams, clock, metrics, background);
+      closers.add(operators);
 
       grpc =
           NettyServerBuilder.forAddress(
@@ -146,7 +155,8 @@ public final class PdServer implements AutoCloseable {
                       this::member,
                       // The live value: max-replicas may be set through the API before bootstrap.
                       () -> Math.toIntExact(config.current().replication().maxReplicas()),
-                      new HeartbeatStreams(),
+                      streams,
+                      operators.operators(),
                       metrics))
               .addService(health.getHealthService())
               .build()
@@ -162,6 +172,8 @@ public final class PdServer implements AutoCloseable {
         ConfigRoutes.register(http, configStore);
         StoreRoutes.register(http, cluster, clusterHealth, storeLifecycle);
         StoreLimitRoutes.register(http, cluster, configStore);
+        OperatorRoutes.register(http, operators.operators(), new OperatorCreation(cluster,
+            new BuilderClusterView(cluster, ids, config, clock), operators.operators(), clock));
         http.start(options.httpHost(), options.httpPort());
         closers.add(http);
       }
@@ -241,6 +253,11 @@ public final class PdServer implements AutoCloseable {
 
   public RaftCluster cluster() {
     return cluster;
+  }
+
+  /** The operator controller: running operators, records, dispatch. */
+  public Operators operators() {
+    return operators.operators();
   }
 
   /** Region statistics and derived store states. */

@@ -327,6 +327,12 @@ public final class RaftCluster {
     return min;
   }
 
+  /** Whether every live store speaks ConfChangeV2 (TiKV 5.0 and later), PD's cluster feature. */
+  public boolean supportsConfChangeV2() {
+    String v = clusterVersion();
+    return !v.isEmpty() && Versions.compare(v, "5.0.0") >= 0;
+  }
+
   // ---- regions ----
 
   public RegionsInfo regions() {
