@@ -81,7 +81,7 @@ class OperatorE2eTest {
     http.addOperator(PdHttp.transferRegion(region.id(),
         List.of(stores.get(0), stores.get(1), stores.get(3)))).expectOk("add transfer-region");
 
-    assertThat(runUntilEnded()).isEqualTo(Pdpb.OperatorStatus.SUCCESS);
+    assertThat(runUntilEnded()).as(this::diagnostics).isEqualTo(Pdpb.OperatorStatus.SUCCESS);
     assertThat(steps).containsExactly("add-learner", "enter-joint", "leave-joint", "remove-peer");
     assertThat(region.meta.getPeersList()).extracting(Metapb.Peer::getStoreId)
         .containsExactlyInAnyOrder(stores.get(0), stores.get(1), stores.get(3));
@@ -100,7 +100,7 @@ class OperatorE2eTest {
     http.addOperator(PdHttp.transferLeader(region.id(), stores.get(1)))
         .expectOk("add transfer-leader");
 
-    assertThat(runUntilEnded()).isEqualTo(Pdpb.OperatorStatus.SUCCESS);
+    assertThat(runUntilEnded()).as(this::diagnostics).isEqualTo(Pdpb.OperatorStatus.SUCCESS);
     assertThat(steps).containsExactly("transfer-leader");
     assertThat(region.leader().getStoreId()).isEqualTo(stores.get(1));
     assertThat(operator().getDesc().toStringUtf8()).isEqualTo("admin-transfer-leader");
@@ -109,11 +109,12 @@ class OperatorE2eTest {
 
   @Test
   void splitRegionAtAKeyCompletes() throws Exception {
-    byte[] key = "t_split_here".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // The simulator's keys are 8-byte numbers: a quarter of the way into the key space.
+    byte[] key = Keys.key(java.math.BigInteger.ONE.shiftLeft(62)).toByteArray();
     http.addOperator(PdHttp.splitRegion(region.id(), "usekey",
         List.of(HexFormat.of().formatHex(key)))).expectOk("add split-region");
 
-    assertThat(runUntilEnded()).isEqualTo(Pdpb.OperatorStatus.SUCCESS);
+    assertThat(runUntilEnded()).as(this::diagnostics).isEqualTo(Pdpb.OperatorStatus.SUCCESS);
     assertThat(steps).containsExactly("split");
     List<SimRegion> regions = d.cluster.sortedRegions();
     assertThat(regions).hasSize(2);
@@ -135,7 +136,7 @@ class OperatorE2eTest {
     client.closeStream(leaderStore);
     client.responses.clear();
 
-    assertThat(runUntilEnded()).isEqualTo(Pdpb.OperatorStatus.SUCCESS);
+    assertThat(runUntilEnded()).as(this::diagnostics).isEqualTo(Pdpb.OperatorStatus.SUCCESS);
     assertThat(client.streamsOpened.get()).isGreaterThan(opened);
     assertThat(steps).containsExactly("add-learner", "enter-joint", "leave-joint", "remove-peer");
     assertThat(region.meta.getPeersList()).extracting(Metapb.Peer::getStoreId)
@@ -156,6 +157,11 @@ class OperatorE2eTest {
     }
     throw new AssertionError("operator still running after " + MAX_TICKS + " ticks; steps seen "
         + steps + "; " + operator() + "\n" + d.state());
+  }
+
+  private String diagnostics() {
+    return "steps seen " + steps + "; refused " + d.cluster.refused + " last: " + d.cluster.lastRefusal
+        + "\n" + d.state();
   }
 
   /** One tick, then wait until the PD's view of the regions is the stores'. */

@@ -207,15 +207,6 @@ class ClusterRpcTest {
   }
 
   @Test
-  void getOperatorAnswersThatThereIsNone() {
-    pd.bootstrap();
-    Pdpb.GetOperatorResponse r =
-        pd.pd().getOperator(Pdpb.GetOperatorRequest.newBuilder().setHeader(pd.header()).setRegionId(2).build());
-    assertThat(r.getRegionId()).isEqualTo(2);
-    assertThat(r.getHeader().getError().getMessage()).contains("operator not found");
-  }
-
-  @Test
   void rpcsNotServedYetAnswerUnimplementedNamingTheMethod() {
     PDGrpc.PDBlockingStub s = pd.pd();
     assertThatThrownBy(() -> s.scatterRegion(Pdpb.ScatterRegionRequest.newBuilder().setHeader(pd.header()).build()))
