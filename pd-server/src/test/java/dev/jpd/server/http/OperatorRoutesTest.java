@@ -3,8 +3,11 @@ package dev.jpd.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jpd.core.operator.LimitType;
+import dev.jpd.core.storelimit.StoreLimits;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
+import dev.jpd.scheduler.operator.OperatorController;
 import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
 import java.net.http.HttpResponse;
@@ -146,6 +149,23 @@ class OperatorRoutesTest {
       });
       assertThat(api.send("DELETE", OPS + "/2", null).statusCode()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void theControllerSpendsTheStoreLimitsSetThroughTheApi() throws Exception {
+    HttpResponse<String> r = api.post("/pd/api/v1/store/4/limit", "{\"rate\": 30, \"type\": \"add-peer\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(api.post(OPS, "{\"name\":\"add-learner\",\"region_id\":2,\"store_id\":4}").statusCode())
+        .isEqualTo(200);
+    StoreLimits limits = ((OperatorController) pd.server().operators()).storeLimits();
+    assertThat(limits.peek(4, LimitType.ADD_PEER).ratePerMinute()).isEqualTo(30);
+
+    // A new rate applies to the next operator without a restart.
+    assertThat(api.post("/pd/api/v1/stores/limit", "{\"rate\": 45}").statusCode()).isEqualTo(200);
+    assertThat(api.send("DELETE", OPS + "/2", null).statusCode()).isEqualTo(200);
+    assertThat(api.post(OPS, "{\"name\":\"add-learner\",\"region_id\":2,\"store_id\":4}").statusCode())
+        .isEqualTo(200);
+    assertThat(limits.peek(4, LimitType.ADD_PEER).ratePerMinute()).isEqualTo(45);
   }
 
   static Stream<Arguments> badBodies() {
