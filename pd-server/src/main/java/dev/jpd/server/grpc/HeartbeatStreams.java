@@ -6,8 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The region heartbeat streams, bound by the store whose leaders report on them (PD's
- * {@code hbstream}). The operator controller will send its steps through {@link #send}; for now
- * the PD only answers errors on the stream a heartbeat came in on.
+ * {@code hbstream}): one per store, rebound by the store's next heartbeat when it reconnects on a
+ * new stream, unbound when a stream ends. The operator controller sends its steps through
+ * {@link #send} (its {@code CommandSink}); a step sent while the store has no stream is dropped
+ * and sent again on the store's next heartbeat or the next push.
  */
 public final class HeartbeatStreams {
   private final ConcurrentHashMap<Long, StreamObserver<Pdpb.RegionHeartbeatResponse>> byStore =

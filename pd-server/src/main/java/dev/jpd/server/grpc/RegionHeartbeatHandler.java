@@ -70,7 +70,7 @@ final class RegionHeartbeatHandler {
           }
           // After the bind: a step sent now goes out on the stream this store just used, which
           // is also how a reconnected store gets the step its broken stream lost.
-          operators.dispatch(applied.region(), Operators.DispatchSource.HEARTBEAT);
+          dispatch(applied.region());
           GrpcMetrics.since(m.regionHandle, start);
           m.regionOk.increment();
         } catch (PdException e) {
@@ -101,6 +101,18 @@ final class RegionHeartbeatHandler {
         }
       }
     };
+  }
+
+  /**
+   * Hands the region to the operator controller. A failure there is logged, never thrown: the
+   * heartbeat is applied already and the store's stream must stay open.
+   */
+  private void dispatch(RegionInfo region) {
+    try {
+      operators.dispatch(region, Operators.DispatchSource.HEARTBEAT);
+    } catch (RuntimeException e) {
+      LOG.warn("dispatch operator failed region-id={} error={}", region.id(), e.toString(), e);
+    }
   }
 
   /** Applies one heartbeat; returns the reporting store and the cached region. */

@@ -26,7 +26,8 @@ import java.util.Map;
  *   <li>{@code POST /store/{id}/limit {"rate": r, "type"?}}
  * </ul>
  *
- * The operator controller that spends these limits comes with the operators issue.
+ * The operator controller reads the rates from the live config on every decision
+ * ({@code OperatorWiring}), so a change here applies to the next operator.
  */
 public final class StoreLimitRoutes {
   private static final String V1 = "/pd/api/v1";
