@@ -119,6 +119,13 @@ class BuilderScenarioTest {
     if (step instanceof RemovePeer rp && rp.isDownStore()) {
       return step + " (down store)";
     }
+    if (step instanceof AddLearner al && al.isLightWeight()) {
+      return step + " (light)";
+    }
+    if (step instanceof TransferLeader tl && !tl.toStores().isEmpty()) {
+      return step + " (or " + tl.toStores().stream().filter(s -> s != tl.toStore()).toList()
+          + ")";
+    }
     return step.toString();
   }
 
@@ -159,6 +166,9 @@ class BuilderScenarioTest {
         case "leader" -> b.setLeader(Long.parseLong(w[1]));
         case "leaders" -> b.setLeaders(Stream.of(w).skip(1).map(Long::valueOf).toList());
         case "skip-joint-check" -> b.skipOriginJointStateCheck();
+        case "light" -> b.enableLightWeight();
+        case "peers-mismatch" -> b.setPeers(Map.of(Long.parseLong(w[1]),
+            Regions.voter(Long.parseLong(w[2]))));
         case "peers" -> {
           Map<Long, Metapb.Peer> peers = new TreeMap<>();
           for (int i = 1; i < w.length; i++) {
