@@ -24,8 +24,8 @@ import java.util.TreeSet;
  * <p>Design note. Each call checks itself against the target so far; a call that does not fit is
  * recorded as an error and has no effect, and the calls after it still run, so one build reports
  * every problem. {@code build} never returns a half-built operator: a value or the errors. The
- * planning itself ({@link StepPlanner}) runs once per build on copies, so a builder can be built
- * again. With joint consensus the plan is: add learners, move the leader off a peer that goes or
+ * planning itself ({@link StepPlanner}) runs on copies, so a builder can be built again (new
+ * peers then get new ids). With joint consensus the plan is: add learners, move the leader off a peer that goes or
  * demotes, one {@link ChangePeerV2Enter} promoting and demoting together, {@link
  * ChangePeerV2Leave}, remove the demoted learners. Without it (or when only one peer changes) the
  * plan is pairs of add-learner/promote, transfer-leader and remove, chosen by PD's preferences.
