@@ -2,6 +2,7 @@ package dev.jpd.server;
 
 import dev.jpd.core.operator.LimitType;
 import dev.jpd.core.operator.OpKind;
+import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.Operators;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreInfo;
@@ -15,6 +16,7 @@ import dev.jpd.scheduler.operator.OperatorController;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,11 @@ final class OperatorWiring implements AutoCloseable {
 
   Operators operators() {
     return controller;
+  }
+
+  /** Operators queued by priority, not started yet (for {@code /operators?kind=waiting}). */
+  List<Operator> waiting() {
+    return controller.waitingOperators();
   }
 
   private void pushOnce() {

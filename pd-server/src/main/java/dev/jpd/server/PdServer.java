@@ -172,8 +172,9 @@ public final class PdServer implements AutoCloseable {
         ConfigRoutes.register(http, configStore);
         StoreRoutes.register(http, cluster, clusterHealth, storeLifecycle);
         StoreLimitRoutes.register(http, cluster, configStore);
-        OperatorRoutes.register(http, operators.operators(), new OperatorCreation(cluster,
-            new BuilderClusterView(cluster, ids, config, clock), operators.operators(), clock));
+        OperatorRoutes.register(http, operators.operators(), operators::waiting,
+            new OperatorCreation(cluster, new BuilderClusterView(cluster, ids, config, clock),
+                operators.operators(), clock));
         http.start(options.httpHost(), options.httpPort());
         closers.add(http);
       }

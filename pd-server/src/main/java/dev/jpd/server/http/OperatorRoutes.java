@@ -9,16 +9,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The operators API with PD's paths and JSON ({@code server/api/operator.go},
  * {@code pkg/schedule/handler/handler.go}); shapes in {@link OperatorText}.
  *
  * <ul>
- *   <li>{@code GET /pd/api/v1/operators[?kind=admin|leader|region|…][&object]}: the running
- *       operators (of any of the kinds; every kind name of {@link OpKind} is accepted, PD takes
- *       admin, leader, region and waiting), as PD's strings, or as objects with {@code object}.
- *       An unknown kind is a 400 naming it (PD ignores it).
+ *   <li>{@code GET /pd/api/v1/operators[?kind=admin|leader|region|waiting|…][&object]}: the
+ *       running operators (of any of the kinds; every kind name of {@link OpKind} is accepted,
+ *       PD takes admin, leader and region), plus the queued ones for {@code waiting}, as PD's
+ *       strings, or as objects with {@code object}. An unknown kind is a 400 naming it (PD
+ *       ignores it).
  *   <li>{@code POST /pd/api/v1/operators {name, region_id, …}}: an admin operator, see
  *       {@link OperatorCreation}.
  *   <li>{@code GET /pd/api/v1/operators/{region_id}}: the running operator, or one that ended
@@ -36,13 +38,20 @@ public final class OperatorRoutes {
   private static final String P = "/pd/api/v1/operators";
 
   private final Operators operators;
+  private final Supplier<List<Operator>> waiting;
 
-  private OperatorRoutes(Operators operators) {
+  private OperatorRoutes(Operators operators, Supplier<List<Operator>> waiting) {
     this.operators = operators;
+    this.waiting = waiting;
   }
 
-  public static void register(HttpApi api, Operators operators, OperatorCreation creation) {
-    OperatorRoutes r = new OperatorRoutes(operators);
+  /** {@code waiting}: the operators queued by priority, not yet started. */
+  public static void register(
+      HttpApi api,
+      Operators operators,
+      Supplier<List<Operator>> waiting,
+      OperatorCreation creation) {
+    OperatorRoutes r = new OperatorRoutes(operators, waiting);
     // "records" before "{region_id}": routes match in registration order.
     api.get(P, r::list)
         .post(P, creation::create)
@@ -55,7 +64,12 @@ public final class OperatorRoutes {
   private Object list(HttpCall c) {
     List<String> kinds = c.queryAll("kind");
     Set<OpKind> wanted = new LinkedHashSet<>();
+    boolean withWaiting = false;
     for (String k : kinds) {
+      if (k.equals("waiting")) {
+        withWaiting = true;
+        continue;
+      }
       OpKind kind = OpKind.byPdName(k);
       if (kind == null) {
         throw HttpError.badRequest("invalid kind \"" + k + "\": want one of " + kindNames());
@@ -63,10 +77,15 @@ public final class OperatorRoutes {
       wanted.add(kind);
     }
     List<Operator> out = new ArrayList<>();
-    for (Operator op : operators.running()) {
-      if (wanted.isEmpty() || wanted.stream().anyMatch(op::hasKind)) {
-        out.add(op);
+    if (kinds.isEmpty() || !wanted.isEmpty()) {
+      for (Operator op : operators.running()) {
+        if (wanted.isEmpty() || wanted.stream().anyMatch(op::hasKind)) {
+          out.add(op);
+        }
       }
+    }
+    if (withWaiting) {
+      out.addAll(waiting.get());
     }
     boolean object = c.query("object") != null;
     Function<Operator, Object> shape = object ? OperatorText::object : OperatorText::of;
@@ -113,6 +132,11 @@ public final class OperatorRoutes {
   }
 
   private static List<String> kindNames() {
-    return java.util.Arrays.stream(OpKind.values()).map(OpKind::pdName).toList();
+    List<String> names = new ArrayList<>();
+    for (OpKind k : OpKind.values()) {
+      names.add(k.pdName());
+    }
+    names.add("waiting");
+    return names;
   }
 }

@@ -3,7 +3,11 @@ package dev.jpd.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jpd.core.operator.BuilderCluster;
 import dev.jpd.core.operator.LimitType;
+import dev.jpd.core.operator.Operator;
+import dev.jpd.core.operator.OperatorCreator;
+import dev.jpd.core.store.StoreInfo;
 import dev.jpd.core.storelimit.StoreLimits;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
@@ -166,6 +170,38 @@ class OperatorRoutesTest {
     assertThat(api.post(OPS, "{\"name\":\"add-learner\",\"region_id\":2,\"store_id\":4}").statusCode())
         .isEqualTo(200);
     assertThat(limits.peek(4, LimitType.ADD_PEER).ratePerMinute()).isEqualTo(45);
+  }
+
+  @Test
+  void anOperatorHeldByTheLiveLeaderScheduleLimitIsListedAsWaiting() throws Exception {
+    HttpResponse<String> r = api.post("/pd/api/v1/config", "{\"leader-schedule-limit\": 0}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    BuilderCluster view = new BuilderCluster() {
+      @Override
+      public StoreInfo store(long storeId) {
+        return pd.server().cluster().stores().get(storeId);
+      }
+
+      @Override
+      public long allocPeerId() {
+        throw new AssertionError("a leader transfer allocates no peer");
+      }
+
+      @Override
+      public boolean jointConsensus() {
+        return true;
+      }
+    };
+    Operator op = OperatorCreator.createTransferLeaderOperator("balance-leader", view,
+        pd.server().cluster().regions().getRegion(2), 2, java.util.List.of(), 0,
+        System.currentTimeMillis()).orElseThrow();
+    assertThat(pd.server().operators().addWaiting(op).accepted()).isTrue();
+
+    assertThat(api.getJson(OPS)).isEmpty();
+    JsonNode waiting = api.getJson(OPS + "?kind=waiting");
+    assertThat(waiting).hasSize(1);
+    assertThat(waiting.get(0).asText()).startsWith("balance-leader {");
+    assertThat(stream.next(Duration.ZERO)).as("a waiting operator sends nothing").isNull();
   }
 
   static Stream<Arguments> badBodies() {
