@@ -298,6 +298,7 @@ final class RaftCommands {
       Metapb.RegionEpoch se = source.meta.getRegionEpoch();
       source.meta = source.meta.toBuilder().setRegionEpoch(
           se.toBuilder().setVersion(se.getVersion() + 1).setConfVer(se.getConfVer() + 1)).build();
+      source.dirty = true; // TiKV's leader reports the source at once after PrepareMerge
       c.after(c.config.tickMillis(), () -> {
         long version = Math.max(source.meta.getRegionEpoch().getVersion(),
             target.meta.getRegionEpoch().getVersion()) + 1;

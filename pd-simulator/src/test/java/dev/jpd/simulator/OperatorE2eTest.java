@@ -164,15 +164,24 @@ class OperatorE2eTest {
         + "\n" + d.state();
   }
 
-  /** One tick, then wait until the PD's view of the regions is the stores'. */
   private void tickAndSync() throws InterruptedException {
+    tickAndSync(d);
+  }
+
+  private Pdpb.GetOperatorResponse operator() {
+    return operator(client, region.id());
+  }
+
+  /** One tick, then wait until the PD's view of the regions is the stores'. */
+  static void tickAndSync(Driver d) throws InterruptedException {
     d.tick();
     await(() -> Checks.pdMatches(d) == null, "the PD to see every report of the tick");
   }
 
-  private Pdpb.GetOperatorResponse operator() {
+  /** GetOperator of the region, as TiKV asks it. */
+  static Pdpb.GetOperatorResponse operator(PdClient client, long regionId) {
     return client.pd().getOperator(Pdpb.GetOperatorRequest.newBuilder()
-        .setHeader(client.header()).setRegionId(region.id()).build());
+        .setHeader(client.header()).setRegionId(regionId).build());
   }
 
   /** What kind of step a command is, in the words of the simulator's raft model. */
