@@ -14,8 +14,6 @@ import dev.jpd.core.operator.PromoteLearner;
 import dev.jpd.core.operator.TransferLeader;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.storelimit.StoreLimits;
-import dev.jpd.proto.Metapb;
-import dev.jpd.proto.Pdpb;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,8 +98,6 @@ public final class OperatorController implements Operators {
 
   private final ControllerCluster cluster;
   private final Supplier<? extends ControllerConfig> config;
-  private final CommandSink sink;
-  private final LongSupplier clusterId;
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final StoreLimits storeLimits = new StoreLimits();
@@ -113,6 +109,7 @@ public final class OperatorController implements Operators {
   private final WaitingOperators waiting; // guarded by admission
   private final AdmissionChecks checks;
   private final OperatorBurial burial;
+  private final CommandSender sender;
 
   /**
    * A controller.
@@ -135,8 +132,6 @@ public final class OperatorController implements Operators {
       RandomGenerator random) {
     this.cluster = cluster;
     this.config = config;
-    this.sink = sink;
-    this.clusterId = clusterId;
     this.clock = clock;
     this.metrics = new OperatorMetrics(registry);
     this.waiting = new WaitingOperators(random);
@@ -150,6 +145,7 @@ public final class OperatorController implements Operators {
         },
         this::count);
     this.burial = new OperatorBurial(metrics, records);
+    this.sender = new CommandSender(config, sink, clusterId);
   }
 
   /** A controller picking waiting operators with a fresh random generator. */
@@ -316,7 +312,7 @@ public final class OperatorController implements Operators {
     if (region != null) {
       step = op.check(region, now);
       if (step != null) {
-        sent = send(region, step, "create");
+        sent = sender.send(region, step, "create");
       }
     }
     r.nextPushMillis = sent || step == null ? nextPush(step, now) : now;
@@ -355,7 +351,7 @@ public final class OperatorController implements Operators {
         if (step == null || checkStale(op, step, region, source, now)) {
           return;
         }
-        if (!send(region, step, source == DispatchSource.HEARTBEAT ? "heartbeat" : "push")) {
+        if (!sender.send(region, step, source == DispatchSource.HEARTBEAT ? "heartbeat" : "push")) {
           r.nextPushMillis = now; // no stream: try again on the next tick
         }
       }
@@ -423,33 +419,6 @@ public final class OperatorController implements Operators {
     return false;
   }
 
-  /** Sends the step's command to the region's leader; false when it could not be delivered. */
-  private boolean send(RegionInfo region, OpStep step, String source) {
-    LOG.info("send schedule command region-id={} step=\"{}\" source={}",
-        region.id(), step, source);
-    Optional<Pdpb.RegionHeartbeatResponse> cmd = step.command(region, config.get().useConfChangeV2());
-    if (cmd.isEmpty()) {
-      return true; // nothing to send at this point of the step
-    }
-    Metapb.Peer leader = region.leader();
-    if (leader == null || leader.getStoreId() == 0) {
-      LOG.debug("region has no leader to send to region-id={}", region.id());
-      return false;
-    }
-    Pdpb.RegionHeartbeatResponse msg = cmd.get().toBuilder()
-        .setHeader(Pdpb.ResponseHeader.newBuilder().setClusterId(clusterId.getAsLong()))
-        .setRegionId(region.id())
-        .setRegionEpoch(region.epoch())
-        .setTargetPeer(leader)
-        .build();
-    boolean ok = sink.send(leader.getStoreId(), msg);
-    if (!ok) {
-      LOG.debug("no heartbeat stream for store, step will be sent again region-id={} store-id={}",
-          region.id(), leader.getStoreId());
-    }
-    return ok;
-  }
-
   // ---- push tick ----
 
   /**
@@ -506,7 +475,7 @@ public final class OperatorController implements Operators {
   /** The region left the cache: a finished merge source, or a region PD lost track of. */
   private void regionGone(Running r, long now) {
     Operator op = r.op;
-    MergeRegion active = activeMerge(op);
+    MergeRegion active = MergePair.active(op);
     if (active != null) {
       Running passive = running.get(active.toRegion().getId());
       RegionInfo target = cluster.region(active.toRegion().getId());
@@ -595,7 +564,7 @@ public final class OperatorController implements Operators {
     counter(op).decrementAndGet();
     metrics.event(op.desc(), "remove");
     if (op.hasKind(OpKind.MERGE)) {
-      long related = relatedMergeRegion(op);
+      long related = MergePair.related(op);
       Running other = related == 0 ? null : running.get(related);
       if (other != null && other.op.hasKind(OpKind.MERGE) && other.op.status() != OpStatus.CANCELED
           && takeOut(other)) {
@@ -608,25 +577,6 @@ public final class OperatorController implements Operators {
       }
     }
     return true;
-  }
-
-  /** The other region of a merge pair, from the operator's MergeRegion step; 0 if none. */
-  static long relatedMergeRegion(Operator op) {
-    for (OpStep s : op.steps()) {
-      if (s instanceof MergeRegion m) {
-        return m.isPassive() ? m.fromRegion().getId() : m.toRegion().getId();
-      }
-    }
-    return 0;
-  }
-
-  private static MergeRegion activeMerge(Operator op) {
-    for (OpStep s : op.steps()) {
-      if (s instanceof MergeRegion m && !m.isPassive()) {
-        return m;
-      }
-    }
-    return null;
   }
 
   // ---- reads ----
