@@ -7,8 +7,15 @@ import dev.jpd.proto.Pdpb;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Adds a learner; done when it is a learner with this id and its snapshot is applied. */
-public record AddLearner(long toStore, long peerId) implements OpStep {
+/**
+ * Adds a learner; done when it is a learner with this id and its snapshot is applied. A
+ * light-weight add (scatter) spends no add-peer store limit.
+ */
+public record AddLearner(long toStore, long peerId, boolean isLightWeight) implements OpStep {
+  public AddLearner(long toStore, long peerId) {
+    this(toStore, peerId, false);
+  }
+
   @Override
   public long confVerChanged(RegionInfo region) {
     Metapb.Peer p = region.getStorePeer(toStore);
@@ -28,6 +35,9 @@ public record AddLearner(long toStore, long peerId) implements OpStep {
       return Optional.of("peer " + p.getId() + " has already existed in store " + toStore
           + ", the operator is trying to add learner " + peerId + " on the same store");
     }
+    if (p != null && p.getRole() != Metapb.PeerRole.Learner) {
+      return Optional.of("add learner: peer " + peerId + " on store " + toStore + " already is a voter");
+    }
     return Optional.empty();
   }
 
@@ -36,6 +46,9 @@ public record AddLearner(long toStore, long peerId) implements OpStep {
     OpInfluence.StoreInfluence to = influence.store(toStore);
     to.regionSize += region.approximateSize();
     to.regionCount++;
+    if (isLightWeight) {
+      return;
+    }
     to.adjustStepCost(LimitType.ADD_PEER, region.approximateSize());
   }
 

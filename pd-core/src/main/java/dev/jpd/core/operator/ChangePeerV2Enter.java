@@ -20,7 +20,23 @@ public record ChangePeerV2Enter(List<PromoteLearner> promoteLearners, List<Demot
 
   @Override
   public long confVerChanged(RegionInfo region) {
-    return entered(region) ? promoteLearners.size() + demoteVoters.size() : 0;
+    for (PromoteLearner pl : promoteLearners) {
+      Metapb.Peer p = region.getStorePeer(pl.toStore());
+      if (p == null || p.getId() != pl.peerId()
+          || !(p.getRole() == Metapb.PeerRole.IncomingVoter || p.getRole() == Metapb.PeerRole.Voter)) {
+        return 0;
+      }
+    }
+    // A demoted peer that a later RemovePeer already removed still counts: otherwise the sum
+    // falls short mid-operator and the controller cancels it as "epoch not match".
+    for (DemoteVoter dv : demoteVoters) {
+      Metapb.Peer p = region.getStorePeer(dv.toStore());
+      if (p != null && (p.getId() != dv.peerId()
+          || !(p.getRole() == Metapb.PeerRole.DemotingVoter || p.getRole() == Metapb.PeerRole.Learner))) {
+        return 0;
+      }
+    }
+    return promoteLearners.size() + demoteVoters.size();
   }
 
   @Override
@@ -47,32 +63,14 @@ public record ChangePeerV2Enter(List<PromoteLearner> promoteLearners, List<Demot
     return true;
   }
 
+  /**
+   * Stale when a peer is gone or has a role the change cannot come from, or when the joint state
+   * is half entered or entered by other peers (PD's atomicity checks).
+   */
   @Override
   public Optional<String> checkInProgress(RegionInfo region) {
-    boolean inJoint = Steps.inJointState(region);
-    for (PromoteLearner pl : promoteLearners) {
-      Metapb.Peer p = region.getStorePeer(pl.toStore());
-      if (p == null || p.getId() != pl.peerId()) {
-        return Optional.of("enter joint state: peer " + pl.peerId() + " not found on store " + pl.toStore());
-      }
-      boolean ok = p.getRole() == Metapb.PeerRole.Learner
-          || (inJoint && p.getRole() == Metapb.PeerRole.IncomingVoter);
-      if (!ok) {
-        return Optional.of("enter joint state: peer " + p.getId() + " to promote has role " + p.getRole());
-      }
-    }
-    for (DemoteVoter dv : demoteVoters) {
-      Metapb.Peer p = region.getStorePeer(dv.toStore());
-      if (p == null || p.getId() != dv.peerId()) {
-        return Optional.of("enter joint state: peer " + dv.peerId() + " not found on store " + dv.toStore());
-      }
-      boolean ok = p.getRole() == Metapb.PeerRole.Voter
-          || (inJoint && p.getRole() == Metapb.PeerRole.DemotingVoter);
-      if (!ok) {
-        return Optional.of("enter joint state: peer " + p.getId() + " to demote has role " + p.getRole());
-      }
-    }
-    return Optional.empty();
+    return Steps.checkJointRoles("enter joint state", region, promoteLearners, demoteVoters,
+        false);
   }
 
   @Override

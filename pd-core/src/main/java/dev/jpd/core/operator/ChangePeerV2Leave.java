@@ -52,19 +52,13 @@ public record ChangePeerV2Leave(List<PromoteLearner> promoteLearners, List<Demot
     return !Steps.inJointState(region);
   }
 
+  /**
+   * Stale when a peer is gone or has a role the joint state cannot have, when the joint state is
+   * half left or held by other peers, or while the leader is a demoting voter (TiKV refuses).
+   */
   @Override
   public Optional<String> checkInProgress(RegionInfo region) {
-    Metapb.Peer leader = region.leader();
-    if (leader.getRole() == Metapb.PeerRole.DemotingVoter) {
-      return Optional.of("leave joint state: the leader " + leader.getId() + " is a demoting voter");
-    }
-    for (PromoteLearner pl : promoteLearners) {
-      Metapb.Peer p = region.getStorePeer(pl.toStore());
-      if (p == null || p.getId() != pl.peerId()) {
-        return Optional.of("leave joint state: peer " + pl.peerId() + " not found on store " + pl.toStore());
-      }
-    }
-    return Optional.empty();
+    return Steps.checkJointRoles("leave joint state", region, promoteLearners, demoteVoters, true);
   }
 
   @Override
@@ -77,6 +71,9 @@ public record ChangePeerV2Leave(List<PromoteLearner> promoteLearners, List<Demot
 
   @Override
   public Optional<Pdpb.RegionHeartbeatResponse> command(RegionInfo region, boolean v2) {
+    if (!v2) {
+      return Optional.empty(); // only ConfChangeV2 can leave a joint state
+    }
     return Optional.of(Pdpb.RegionHeartbeatResponse.newBuilder()
         .setChangePeerV2(Pdpb.ChangePeerV2.getDefaultInstance()).build());
   }

@@ -11,8 +11,9 @@ import java.util.Optional;
 public record DemoteVoter(long toStore, long peerId) implements OpStep {
   @Override
   public long confVerChanged(RegionInfo region) {
-    Metapb.Peer p = Steps.storeLearner(region, toStore);
-    return p != null && p.getId() == peerId ? 1 : 0;
+    // The demoted peer is usually removed by a later step; its demotion still counted.
+    Metapb.Peer p = region.getStorePeer(toStore);
+    return p == null || (p.getId() == peerId && p.getRole() == Metapb.PeerRole.Learner) ? 1 : 0;
   }
 
   @Override

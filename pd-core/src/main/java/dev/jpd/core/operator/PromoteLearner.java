@@ -11,14 +11,14 @@ import java.util.Optional;
 public record PromoteLearner(long toStore, long peerId) implements OpStep {
   @Override
   public long confVerChanged(RegionInfo region) {
-    Metapb.Peer p = Steps.storeVoter(region, toStore);
-    return p != null && p.getId() == peerId ? 1 : 0;
+    return isFinish(region) ? 1 : 0;
   }
 
+  /** A full Voter with this id: an IncomingVoter is still in the joint state. */
   @Override
   public boolean isFinish(RegionInfo region) {
-    Metapb.Peer p = Steps.storeVoter(region, toStore);
-    return p != null && p.getId() == peerId;
+    Metapb.Peer p = region.getStorePeer(toStore);
+    return p != null && p.getId() == peerId && p.getRole() == Metapb.PeerRole.Voter;
   }
 
   @Override

@@ -18,7 +18,10 @@ public record RemovePeer(long fromStore, long peerId, boolean isDownStore) imple
 
   @Override
   public long confVerChanged(RegionInfo region) {
-    return region.getStorePeer(fromStore) == null ? 1 : 0;
+    // A peer with another id on the store means this one was removed and a new one added there
+    // (a voter turned learner without joint consensus: RemovePeer then AddLearner).
+    Metapb.Peer p = region.getStorePeer(fromStore);
+    return p == null || (peerId != 0 && p.getId() != peerId) ? 1 : 0;
   }
 
   @Override
@@ -53,7 +56,10 @@ public record RemovePeer(long fromStore, long peerId, boolean isDownStore) imple
 
   @Override
   public Optional<Pdpb.RegionHeartbeatResponse> command(RegionInfo region, boolean v2) {
-    Metapb.Peer target = Metapb.Peer.newBuilder().setId(peerId).setStoreId(fromStore).build();
+    Metapb.Peer target = region.getStorePeer(fromStore);
+    if (target == null || target.getId() != peerId) {
+      target = Metapb.Peer.newBuilder().setId(peerId).setStoreId(fromStore).build();
+    }
     return Optional.of(Steps.confChange(Steps.change(ConfChangeType.RemoveNode, target), v2));
   }
 

@@ -69,4 +69,82 @@ final class Steps {
     }
     return b.build();
   }
+
+  /**
+   * The roles a joint change may find its peers in: before entering, promoted peers are
+   * learners and demoted ones voters; in the joint state, IncomingVoter and DemotingVoter; after
+   * leaving, Voter and Learner. {@code leaving} refuses the roles from before the change, and a
+   * demoting leader.
+   */
+  static java.util.Optional<String> checkJointRoles(String what, RegionInfo region,
+      java.util.List<PromoteLearner> promotes, java.util.List<DemoteVoter> demotes,
+      boolean leaving) {
+    boolean in = false;
+    boolean notIn = false;
+    for (PromoteLearner pl : promotes) {
+      Metapb.Peer p = region.getStorePeer(pl.toStore());
+      if (p == null || p.getId() != pl.peerId()) {
+        return java.util.Optional.of(what + ": peer " + pl.peerId() + " not found on store "
+            + pl.toStore());
+      }
+      switch (p.getRole()) {
+        case IncomingVoter -> in = true;
+        case Voter -> notIn = true;
+        case Learner -> {
+          if (leaving) {
+            return java.util.Optional.of(what + ": peer " + p.getId() + " is still a learner");
+          }
+          notIn = true;
+        }
+        default -> {
+          return java.util.Optional.of(what + ": cannot promote peer " + p.getId() + " with role "
+              + p.getRole());
+        }
+      }
+    }
+    for (DemoteVoter dv : demotes) {
+      Metapb.Peer p = region.getStorePeer(dv.toStore());
+      if (p == null || p.getId() != dv.peerId()) {
+        return java.util.Optional.of(what + ": peer " + dv.peerId() + " not found on store "
+            + dv.toStore());
+      }
+      switch (p.getRole()) {
+        case DemotingVoter -> {
+          in = true;
+          if (leaving && p.getStoreId() == region.leaderStoreId()) {
+            return java.util.Optional.of(what + ": the leader " + p.getId()
+                + " is a demoting voter");
+          }
+        }
+        case Learner -> notIn = true;
+        case Voter -> {
+          if (leaving) {
+            return java.util.Optional.of(what + ": peer " + p.getId() + " is still a voter");
+          }
+          notIn = true;
+        }
+        default -> {
+          return java.util.Optional.of(what + ": cannot demote peer " + p.getId() + " with role "
+              + p.getRole());
+        }
+      }
+    }
+    int inJoint = 0;
+    for (Metapb.Peer p : region.peers()) {
+      if (p.getRole() == Metapb.PeerRole.IncomingVoter
+          || p.getRole() == Metapb.PeerRole.DemotingVoter) {
+        inJoint++;
+      }
+    }
+    if (in && notIn) {
+      return java.util.Optional.of(what + ": non-atomic joint consensus");
+    }
+    if (notIn && inJoint != 0) {
+      return java.util.Optional.of(what + ": other peers are in joint state");
+    }
+    if (in && inJoint != promotes.size() + demotes.size()) {
+      return java.util.Optional.of(what + ": other peers are in joint state");
+    }
+    return java.util.Optional.empty();
+  }
 }

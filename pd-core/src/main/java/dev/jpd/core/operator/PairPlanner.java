@@ -1,0 +1,263 @@
+package dev.jpd.core.operator;
+
+import dev.jpd.proto.Metapb;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToIntFunction;
+
+/**
+ * Plans without joint consensus (PD's {@code buildStepsWithoutJointConsensus}): repeatedly picks
+ * the best small plan — a replacement (add + remove, or add + promote + remove), a promotion, a
+ * removal or an addition, each with the leader it needs before adding and before removing — and
+ * emits it, until nothing is left to change. Replacements go first because they keep the voter
+ * and learner counts; candidates are compared by PD's preferences, most important first.
+ */
+final class PairPlanner {
+
+  /** One candidate: its peers and the leader wanted before the add and before the remove. */
+  record Plan(long leaderBeforeAdd, long leaderBeforeRemove, Metapb.Peer add, Metapb.Peer remove,
+      Metapb.Peer promote) {
+    static final Plan EMPTY = new Plan(0, 0, null, null, null);
+
+    boolean isEmpty() {
+      return add == null && remove == null && promote == null;
+    }
+
+    Plan withLeaders(long beforeAdd, long beforeRemove) {
+      return new Plan(beforeAdd, beforeRemove, add, remove, promote);
+    }
+
+    long addStore() {
+      return add == null ? 0 : add.getStoreId();
+    }
+
+    long removeStore() {
+      return remove == null ? 0 : remove.getStoreId();
+    }
+  }
+
+  private final StepPlanner p;
+  private final List<ToIntFunction<Plan>> prefer;
+
+  PairPlanner(StepPlanner p) {
+    this.p = p;
+    this.prefer = List.of(
+        this::preferReplaceByNearest, // 1: safety of replicas
+        this::preferUpStoreAsLeader, // 2-3: speed (no snapshot from an offline store)
+        this::preferOldPeerAsLeader,
+        this::preferAddOrPromoteTargetLeader, // 4-6: fewer leader transfers
+        this::preferTargetLeader,
+        this::preferLessLeaderTransfer);
+  }
+
+  /** Emits the plans; returns null, or why it could not. */
+  String build() {
+    while (!p.toAdd().isEmpty() || !p.toRemove().isEmpty() || !p.toPromote().isEmpty()) {
+      Plan plan = nextPlan();
+      if (plan.isEmpty()) {
+        return "fail to build operator: plan is empty, maybe no valid leader";
+      }
+      if (plan.leaderBeforeAdd() != 0 && plan.leaderBeforeAdd() != p.currentLeaderStoreId) {
+        p.execTransferLeader(plan.leaderBeforeAdd());
+        p.addKinds(OpKind.LEADER.bit());
+      }
+      if (plan.add() != null) {
+        p.execAddPeer(plan.add());
+        p.addKinds(OpKind.REGION.bit());
+      }
+      if (plan.promote() != null) {
+        p.execPromoteLearner(plan.promote());
+      }
+      if (plan.leaderBeforeRemove() != 0 && plan.leaderBeforeRemove() != p.currentLeaderStoreId) {
+        p.execTransferLeader(plan.leaderBeforeRemove());
+        p.addKinds(OpKind.LEADER.bit());
+      }
+      if (plan.remove() != null) {
+        p.execRemovePeer(plan.remove());
+        p.addKinds(OpKind.REGION.bit());
+      }
+    }
+    p.setTargetLeaderIfNotExist();
+    long target = p.targetLeaderStoreId();
+    if (target != 0 && p.currentLeaderStoreId != target && p.currentPeers.containsKey(target)) {
+      p.execTransferLeader(target);
+      p.addKinds(OpKind.LEADER.bit());
+    }
+    if (p.steps.isEmpty()) {
+      return "no operator step is built";
+    }
+    return null;
+  }
+
+  private Plan nextPlan() {
+    Plan plan = planReplace();
+    if (plan.isEmpty()) {
+      plan = planPromote();
+    }
+    if (plan.isEmpty()) {
+      plan = planRemove();
+    }
+    if (plan.isEmpty()) {
+      plan = planAdd();
+    }
+    return plan;
+  }
+
+  private Plan planReplace() {
+    Plan best = Plan.EMPTY;
+    // add voter + remove voter, or add learner + remove learner
+    for (Metapb.Peer add : addable()) {
+      for (Metapb.Peer remove : p.toRemove().values()) {
+        if (StepPlanner.isLearner(add) == StepPlanner.isLearner(remove)) {
+          best = planReplaceLeaders(best, new Plan(0, 0, add, remove, null));
+        }
+      }
+    }
+    // add learner + promote learner + remove voter
+    for (Metapb.Peer promote : p.toPromote().values()) {
+      for (Metapb.Peer add : addable()) {
+        if (!StepPlanner.isLearner(add)) {
+          continue;
+        }
+        for (Metapb.Peer remove : p.toRemove().values()) {
+          if (!StepPlanner.isLearner(remove) && add.getStoreId() != remove.getStoreId()) {
+            best = planReplaceLeaders(best, new Plan(0, 0, add, remove, promote));
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Peers to add whose store no longer holds a peer (a store's old peer goes first). */
+  private List<Metapb.Peer> addable() {
+    List<Metapb.Peer> out = new ArrayList<>();
+    for (Metapb.Peer a : p.toAdd().values()) {
+      if (!p.currentPeers.containsKey(a.getStoreId())) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** Tries every leader before the add and before the remove; keeps the best plan. */
+  private Plan planReplaceLeaders(Plan best, Plan next) {
+    for (Metapb.Peer beforeAdd : p.currentPeers.values()) {
+      if (!p.allowLeader(beforeAdd, false)) {
+        continue;
+      }
+      long lba = beforeAdd.getStoreId();
+      for (Metapb.Peer beforeRemove : p.currentPeers.values()) {
+        if (beforeRemove.getStoreId() != next.removeStore() && p.allowLeader(beforeRemove, false)) {
+          best = better(best, next.withLeaders(lba, beforeRemove.getStoreId()));
+        }
+      }
+      Metapb.Peer promote = next.promote();
+      if (promote != null && promote.getStoreId() != next.removeStore()
+          && p.allowLeader(promote, false)) {
+        best = better(best, next.withLeaders(lba, promote.getStoreId()));
+      }
+      if (next.add() != null && next.addStore() != next.removeStore()
+          && p.allowLeader(next.add(), false)) {
+        best = better(best, next.withLeaders(lba, next.addStore()));
+      }
+    }
+    return best;
+  }
+
+  private Plan planPromote() {
+    return p.toPromote().isEmpty() ? Plan.EMPTY
+        : new Plan(0, 0, null, null, p.toPromote().firstEntry().getValue());
+  }
+
+  private Plan planRemove() {
+    Plan best = Plan.EMPTY;
+    for (Metapb.Peer r : p.toRemove().values()) {
+      for (Metapb.Peer leader : p.currentPeers.values()) {
+        if (p.allowLeader(leader, false) && leader.getStoreId() != r.getStoreId()) {
+          best = better(best, new Plan(0, leader.getStoreId(), null, r, null));
+        }
+      }
+    }
+    return best;
+  }
+
+  private Plan planAdd() {
+    Plan best = Plan.EMPTY;
+    for (Metapb.Peer a : addable()) {
+      for (Metapb.Peer leader : p.currentPeers.values()) {
+        if (p.allowLeader(leader, false)) {
+          best = better(best, new Plan(leader.getStoreId(), 0, a, null, null));
+        }
+      }
+    }
+    return best;
+  }
+
+  private Plan better(Plan best, Plan next) {
+    if (best.isEmpty()) {
+      return next;
+    }
+    return StepPlanner.compare(prefer, best, next) < 0 ? next : best;
+  }
+
+  // ---- preferences: a higher score is better ----
+
+  /** Replace a peer by one on the nearest store (matching location labels). */
+  private int preferReplaceByNearest(Plan plan) {
+    if (plan.add() == null || plan.remove() == null) {
+      return 0;
+    }
+    int m = p.labelMatch(plan.addStore(), plan.removeStore());
+    if (plan.promote() != null) {
+      m = Math.min(m, p.labelMatch(plan.promote().getStoreId(), plan.addStore()));
+    }
+    return m;
+  }
+
+  /** Avoid sending the snapshot from a store that is going away. */
+  private int preferUpStoreAsLeader(Plan plan) {
+    return plan.add() == null || p.storeUp(plan.leaderBeforeAdd()) ? 1 : 0;
+  }
+
+  /** A newly added peer may reject leadership (tikv/tikv#3819): prefer older peers. */
+  private int preferOldPeerAsLeader(Plan plan) {
+    int ret = -p.peerAddStep.getOrDefault(plan.leaderBeforeAdd(), 0);
+    if (plan.add() != null && plan.addStore() == plan.leaderBeforeRemove()) {
+      ret -= p.steps.size() + 1;
+    } else {
+      ret -= p.peerAddStep.getOrDefault(plan.leaderBeforeRemove(), 0);
+    }
+    return ret;
+  }
+
+  /** Add or promote the target leader as early as possible. */
+  private int preferAddOrPromoteTargetLeader(Plan plan) {
+    long target = p.targetLeaderStoreId();
+    if (target == 0) {
+      return 0;
+    }
+    boolean addTarget = plan.add() != null && !StepPlanner.isLearner(plan.add())
+        && plan.addStore() == target;
+    boolean promoteTarget = plan.promote() != null && plan.promote().getStoreId() == target;
+    return addTarget || promoteTarget ? 1 : 0;
+  }
+
+  /** Move the leader to the target leader when it has to move anyway. */
+  private int preferTargetLeader(Plan plan) {
+    long target = p.targetLeaderStoreId();
+    return target == 0
+        || (plan.leaderBeforeRemove() != 0 && plan.leaderBeforeRemove() == target)
+        || (plan.leaderBeforeRemove() == 0 && plan.leaderBeforeAdd() == target) ? 1 : 0;
+  }
+
+  /** Fewer leader transfers make a tidier operator. */
+  private int preferLessLeaderTransfer(Plan plan) {
+    long current = p.currentLeaderStoreId;
+    boolean removeKeeps = plan.leaderBeforeRemove() == 0;
+    if (plan.leaderBeforeAdd() == 0 || plan.leaderBeforeAdd() == current) {
+      return 2 + (removeKeeps || plan.leaderBeforeRemove() == current ? 1 : 0);
+    }
+    return removeKeeps || plan.leaderBeforeRemove() == plan.leaderBeforeAdd() ? 1 : 0;
+  }
+}
