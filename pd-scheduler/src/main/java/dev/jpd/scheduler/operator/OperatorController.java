@@ -1,8 +1,6 @@
 package dev.jpd.scheduler.operator;
 
 import dev.jpd.core.operator.CancelReason;
-import dev.jpd.core.operator.ChangePeerV2Enter;
-import dev.jpd.core.operator.ChangePeerV2Leave;
 import dev.jpd.core.operator.MergeRegion;
 import dev.jpd.core.operator.OpInfluence;
 import dev.jpd.core.operator.OpKind;
@@ -10,20 +8,16 @@ import dev.jpd.core.operator.OpStatus;
 import dev.jpd.core.operator.OpStep;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.Operators;
-import dev.jpd.core.operator.PromoteLearner;
-import dev.jpd.core.operator.TransferLeader;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.storelimit.StoreLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -77,23 +71,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OperatorController implements Operators {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorController.class);
-
-  /** PD's {@code fastNotifyInterval}: re-push of quick steps. */
-  static final Duration FAST_NOTIFY = Duration.ofSeconds(2);
-  /** PD's {@code slowNotifyInterval}: re-push of the other steps. */
-  static final Duration SLOW_NOTIFY = Duration.ofSeconds(5);
-
-  /** A running operator and when the push tick next re-sends its step. */
-  private static final class Running {
-    final Operator op;
-    volatile long nextPushMillis;
-    /** Steps already observed in the step-duration histogram. */
-    final AtomicInteger observedSteps = new AtomicInteger();
-
-    Running(Operator op) {
-      this.op = op;
-    }
-  }
 
 
   private final ControllerCluster cluster;
@@ -315,7 +292,7 @@ public final class OperatorController implements Operators {
         sent = sender.send(region, step, "create");
       }
     }
-    r.nextPushMillis = sent || step == null ? nextPush(step, now) : now;
+    r.nextPushMillis = sent || step == null ? Running.nextPush(step, now) : now;
     metrics.event(op.desc(), "create");
     return true;
   }
@@ -323,12 +300,6 @@ public final class OperatorController implements Operators {
   private AtomicLong counter(Operator op) {
     OpKind k = op.schedulerKind();
     return k == null ? unkinded : counts.get(k);
-  }
-
-  static long nextPush(OpStep step, long now) {
-    boolean fast = step instanceof TransferLeader || step instanceof PromoteLearner
-        || step instanceof ChangePeerV2Enter || step instanceof ChangePeerV2Leave;
-    return now + (fast ? FAST_NOTIFY : SLOW_NOTIFY).toMillis();
   }
 
   // ---- dispatch ----
@@ -441,7 +412,7 @@ public final class OperatorController implements Operators {
       }
       OpStep current = r.op.currentStepIndex() < r.op.len()
           ? r.op.step(r.op.currentStepIndex()) : null;
-      r.nextPushMillis = nextPush(current, now);
+      r.nextPushMillis = Running.nextPush(current, now);
       dispatch(r, region, DispatchSource.PUSH, now);
     }
     promoteWaiting();
@@ -506,7 +477,7 @@ public final class OperatorController implements Operators {
     if (r == null) {
       return false;
     }
-    return cancelRunning(r.op, reason, clock.millis(), "promote-remove");
+    return cancelRunning(r.op, reason, clock.millis(), null);
   }
 
   @Override
@@ -547,7 +518,9 @@ public final class OperatorController implements Operators {
           op.regionId(), OperatorBurial.runningMillis(op, now), op);
     }
     burial.bury(op, now);
-    metrics.event(op.desc(), event);
+    if (event != null) {
+      metrics.event(op.desc(), event);
+    }
     promoteWaiting();
     return true;
   }
