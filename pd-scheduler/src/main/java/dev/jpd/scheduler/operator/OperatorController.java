@@ -1,9 +1,6 @@
 package dev.jpd.scheduler.operator;
 
 import dev.jpd.core.operator.CancelReason;
-import dev.jpd.core.operator.ChangePeerV2Enter;
-import dev.jpd.core.operator.ChangePeerV2Leave;
-import dev.jpd.core.operator.LimitType;
 import dev.jpd.core.operator.MergeRegion;
 import dev.jpd.core.operator.OpInfluence;
 import dev.jpd.core.operator.OpKind;
@@ -11,24 +8,16 @@ import dev.jpd.core.operator.OpStatus;
 import dev.jpd.core.operator.OpStep;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.Operators;
-import dev.jpd.core.operator.Priority;
-import dev.jpd.core.operator.PromoteLearner;
-import dev.jpd.core.operator.TransferLeader;
 import dev.jpd.core.region.RegionInfo;
-import dev.jpd.core.storelimit.StoreLimit;
 import dev.jpd.core.storelimit.StoreLimits;
-import dev.jpd.proto.Metapb;
-import dev.jpd.proto.Pdpb;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -83,30 +72,9 @@ import org.slf4j.LoggerFactory;
 public final class OperatorController implements Operators {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorController.class);
 
-  /** PD's {@code fastNotifyInterval}: re-push of quick steps. */
-  static final Duration FAST_NOTIFY = Duration.ofSeconds(2);
-  /** PD's {@code slowNotifyInterval}: re-push of the other steps. */
-  static final Duration SLOW_NOTIFY = Duration.ofSeconds(5);
-
-  /** A running operator and when the push tick next re-sends its step. */
-  private static final class Running {
-    final Operator op;
-    volatile long nextPushMillis;
-    /** Steps already observed in the step-duration histogram. */
-    final AtomicInteger observedSteps = new AtomicInteger();
-
-    Running(Operator op) {
-      this.op = op;
-    }
-  }
-
-  /** Why operators were not admitted: the reason they are canceled with (null: left as they are). */
-  private record Refusal(CancelReason reason, String text) {}
 
   private final ControllerCluster cluster;
   private final Supplier<? extends ControllerConfig> config;
-  private final CommandSink sink;
-  private final LongSupplier clusterId;
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final StoreLimits storeLimits = new StoreLimits();
@@ -116,6 +84,9 @@ public final class OperatorController implements Operators {
   private final OperatorRecords records = new OperatorRecords();
   private final ReentrantLock admission = new ReentrantLock();
   private final WaitingOperators waiting; // guarded by admission
+  private final AdmissionChecks checks;
+  private final OperatorBurial burial;
+  private final CommandSender sender;
 
   /**
    * A controller.
@@ -138,14 +109,20 @@ public final class OperatorController implements Operators {
       RandomGenerator random) {
     this.cluster = cluster;
     this.config = config;
-    this.sink = sink;
-    this.clusterId = clusterId;
     this.clock = clock;
     this.metrics = new OperatorMetrics(registry);
     this.waiting = new WaitingOperators(random);
     for (OpKind k : OpKind.values()) {
       counts.put(k, new AtomicLong());
     }
+    this.checks = new AdmissionChecks(cluster, config, storeLimits, metrics,
+        id -> {
+          Running r = running.get(id);
+          return r == null ? null : r.op;
+        },
+        this::count);
+    this.burial = new OperatorBurial(metrics, records);
+    this.sender = new CommandSender(config, sink, clusterId);
   }
 
   /** A controller picking waiting operators with a fresh random generator. */
@@ -175,16 +152,16 @@ public final class OperatorController implements Operators {
     admission.lock();
     try {
       long now = clock.millis();
-      Refusal r = checkAdd(entry, now, false);
+      AdmissionChecks.Refusal r = checks.checkAdd(entry, now, null);
       if (r == null) {
-        r = checkScheduleLimit(entry);
+        r = checks.checkScheduleLimit(entry);
       }
       if (r == null) {
-        r = checkStoreLimit(entry, now);
+        r = checks.checkStoreLimit(entry, now);
       }
       if (r != null) {
         refuse(entry, r, now);
-        return AddResult.refused(r.text);
+        return AddResult.refused(r.text());
       }
       for (Operator op : entry) {
         if (!start(op, now)) {
@@ -223,10 +200,10 @@ public final class OperatorController implements Operators {
     try {
       long now = clock.millis();
       for (List<Operator> entry : entries) {
-        Refusal r = checkAdd(entry, now, true);
+        AdmissionChecks.Refusal r = checks.checkAdd(entry, now, waiting::count);
         if (r != null) {
           refuse(entry, r, now);
-          refusals.add(r.text);
+          refusals.add(r.text());
           continue;
         }
         waiting.put(entry);
@@ -239,143 +216,16 @@ public final class OperatorController implements Operators {
     return refusals.isEmpty() ? AddResult.OK : AddResult.refused(String.join("; ", refusals));
   }
 
-  /**
-   * PD's {@code checkAddOperator}: the region is known with the operator's epoch, no running
-   * operator of equal or higher priority, the operator is CREATED, the description's waiting
-   * queue has room (when queuing), and none has expired.
-   */
-  private Refusal checkAdd(List<Operator> entry, long now, boolean queuing) {
-    for (Operator op : entry) {
-      long id = op.regionId();
-      RegionInfo region = cluster.region(id);
-      if (region == null) {
-        metrics.event(op.desc(), "not-found");
-        return new Refusal(CancelReason.REGION_NOT_FOUND, "region " + id + " not found");
-      }
-      Metapb.RegionEpoch e = op.epoch();
-      if (region.version() != e.getVersion() || region.confVer() != e.getConfVer()) {
-        metrics.event(op.desc(), "epoch-not-match");
-        return new Refusal(CancelReason.EPOCH_NOT_MATCH, "region " + id + " epoch (version "
-            + region.version() + ", conf_ver " + region.confVer() + ") does not match the "
-            + "operator's (version " + e.getVersion() + ", conf_ver " + e.getConfVer()
-            + "): build the operator again from the current region");
-      }
-      Running old = running.get(id);
-      if (old != null && op.priority().compareTo(old.op.priority()) <= 0) {
-        metrics.event(op.desc(), "already-have");
-        return new Refusal(CancelReason.ALREADY_EXIST, "region " + id + " already has operator "
-            + old.op.desc() + " of priority " + old.op.priority().pdName() + ", not lower than "
-            + op.priority().pdName());
-      }
-      if (op.status() != OpStatus.CREATED) {
-        metrics.event(op.desc(), "unexpected-status");
-        return new Refusal(null, "operator " + op.desc() + " on region " + id + " is "
-            + op.status() + ", only a CREATED operator can be added");
-      }
-      int max = config.get().maxWaitingOperator();
-      if (queuing && waiting.count(op.desc()) >= max) {
-        metrics.event(op.desc(), "exceed-max-waiting");
-        return new Refusal(CancelReason.EXCEED_WAIT_LIMIT, "exceed max waiting operators: "
-            + waiting.count(op.desc()) + " " + op.desc() + " operators wait, "
-            + "scheduler-max-waiting-operator is " + max);
-      }
-    }
-    boolean expired = false;
-    for (Operator op : entry) {
-      if (op.checkExpired(now)) {
-        expired = true;
-        metrics.event(op.desc(), "expired");
-      }
-    }
-    return expired ? new Refusal(CancelReason.EXPIRED, "operator expired: not started within "
-        + Operator.EXPIRE_TIME.toSeconds() + "s of its creation") : null;
-  }
-
-  /** The kind's schedule limit, for operators that are neither admin nor urgent. */
-  private Refusal checkScheduleLimit(List<Operator> entry) {
-    ControllerConfig cfg = config.get();
-    Map<OpKind, Long> adding = new EnumMap<>(OpKind.class);
-    for (Operator op : entry) {
-      OpKind kind = op.schedulerKind();
-      if (kind == null || op.hasKind(OpKind.ADMIN) || op.priority() == Priority.URGENT) {
-        continue;
-      }
-      long limit = cfg.scheduleLimit(kind);
-      long n = counts.get(kind).get() + adding.getOrDefault(kind, 0L);
-      Running old = running.get(op.regionId());
-      if (old != null && old.op.schedulerKind() == kind) {
-        n--; // replacing one of the same kind leaves the count as it is
-      }
-      if (n >= limit) {
-        metrics.scheduleLimit(op.desc(), kind.pdName());
-        return new Refusal(null, "exceed schedule limit: " + n + " " + kind.pdName()
-            + " operators are running and " + ControllerConfig.scheduleLimitKey(kind) + " is "
-            + limit);
-      }
-      adding.merge(kind, 1L, Long::sum);
-    }
-    return null;
-  }
-
-  /** PD's {@code ExceedStoreLimit}: every store's step costs must be available; urgent bypass. */
-  private Refusal checkStoreLimit(List<Operator> entry, long now) {
-    if (entry.get(0).priority() == Priority.URGENT) {
-      return null;
-    }
-    OpInfluence inf = totalInfluence(entry);
-    for (Map.Entry<Long, OpInfluence.StoreInfluence> e : inf.all().entrySet()) {
-      long storeId = e.getKey();
-      for (LimitType t : LimitType.values()) {
-        long cost = e.getValue().stepCost(t);
-        if (cost == 0) {
-          continue;
-        }
-        StoreLimit limit = storeLimit(storeId, t, now);
-        if (limit != null && !limit.available(cost, now)) {
-          metrics.exceededStoreLimit(entry.get(0).desc());
-          metrics.event(entry.get(0).desc(), "exceed-limit");
-          return new Refusal(CancelReason.EXCEED_STORE_LIMIT, "exceed store limit: store "
-              + storeId + " " + t.pdName() + " needs " + cost + " tokens, "
-              + (long) limit.tokens(now) + " available at " + limit.ratePerMinute()
-              + " per minute");
-        }
-      }
-    }
-    return null;
-  }
-
-  private OpInfluence totalInfluence(List<Operator> ops) {
-    OpInfluence inf = new OpInfluence();
-    for (Operator op : ops) {
-      RegionInfo region = cluster.region(op.regionId());
-      if (region != null) {
-        op.totalInfluence(inf, region);
-      }
-    }
-    return inf;
-  }
-
-  /** The store's bucket at the configured rate; unlimited remove-peer while it drains. */
-  private StoreLimit storeLimit(long storeId, LimitType t, long now) {
-    if (cluster.store(storeId) == null) {
-      return null; // as PD: an unknown store does not block
-    }
-    double rate = t == LimitType.REMOVE_PEER && cluster.isRemoving(storeId)
-        ? StoreLimit.UNLIMITED
-        : config.get().storeLimitPerMinute(storeId, t);
-    return storeLimits.get(storeId, t, rate, now);
-  }
-
-  private void refuse(List<Operator> entry, Refusal r, long now) {
-    if (r.reason == null) {
+  private void refuse(List<Operator> entry, AdmissionChecks.Refusal r, long now) {
+    if (r.reason() == null) {
       return; // left as they are: the caller may offer them again
     }
     for (Operator op : entry) {
       if (op.status() == OpStatus.CREATED) {
-        op.cancel(r.reason, now);
+        op.cancel(r.reason(), now);
       }
       if (op.isEnd()) {
-        bury(op, now);
+        burial.bury(op, now);
       }
     }
   }
@@ -385,15 +235,15 @@ public final class OperatorController implements Operators {
     admission.lock();
     try {
       while (true) {
-        List<Operator> entry = waiting.poll(e -> checkScheduleLimit(e) == null);
+        List<Operator> entry = waiting.poll(e -> checks.checkScheduleLimit(e) == null);
         if (entry == null) {
           return;
         }
         long now = clock.millis();
         metrics.event(entry.get(0).desc(), "get");
-        Refusal r = checkAdd(entry, now, false);
+        AdmissionChecks.Refusal r = checks.checkAdd(entry, now, null);
         if (r == null) {
-          r = checkStoreLimit(entry, now);
+          r = checks.checkStoreLimit(entry, now);
         }
         if (r != null) {
           metrics.event(entry.get(0).desc(), "check-failed");
@@ -419,7 +269,7 @@ public final class OperatorController implements Operators {
     Running old = running.get(id);
     if (old != null && takeOut(old)) {
       old.op.replace(now);
-      bury(old.op, now);
+      burial.bury(old.op, now);
     }
     if (!op.start(now)) {
       LOG.error("adding operator with unexpected status region-id={} status={} operator=\"{}\"",
@@ -432,50 +282,24 @@ public final class OperatorController implements Operators {
     counter(op).incrementAndGet();
     metrics.event(op.desc(), "start");
     metrics.regionSize(op.desc(), op.approximateSize());
-    takeStoreLimits(op, now);
+    checks.takeStoreLimits(op, now);
     RegionInfo region = cluster.region(id);
     OpStep step = null;
     boolean sent = false;
     if (region != null) {
       step = op.check(region, now);
       if (step != null) {
-        sent = send(region, step, "create");
+        sent = sender.send(region, step, "create");
       }
     }
-    r.nextPushMillis = sent || step == null ? nextPush(step, now) : now;
+    r.nextPushMillis = sent || step == null ? Running.nextPush(step, now) : now;
     metrics.event(op.desc(), "create");
     return true;
   }
 
-  private void takeStoreLimits(Operator op, long now) {
-    OpInfluence inf = totalInfluence(List.of(op));
-    for (Map.Entry<Long, OpInfluence.StoreInfluence> e : inf.all().entrySet()) {
-      for (LimitType t : LimitType.values()) {
-        long cost = e.getValue().stepCost(t);
-        if (cost == 0) {
-          continue;
-        }
-        StoreLimit limit = storeLimit(e.getKey(), t, now);
-        if (limit == null) {
-          LOG.info("missing store store-id={}", e.getKey());
-          continue;
-        }
-        limit.take(cost, now);
-        metrics.storeLimitCost(e.getKey(), t.pdName(), (double) cost / LimitType.REGION_INFLUENCE);
-      }
-    }
-  }
-
-  /** The count the operator is held under; operators without a kind share a scratch counter. */
   private AtomicLong counter(Operator op) {
     OpKind k = op.schedulerKind();
     return k == null ? unkinded : counts.get(k);
-  }
-
-  static long nextPush(OpStep step, long now) {
-    boolean fast = step instanceof TransferLeader || step instanceof PromoteLearner
-        || step instanceof ChangePeerV2Enter || step instanceof ChangePeerV2Leave;
-    return now + (fast ? FAST_NOTIFY : SLOW_NOTIFY).toMillis();
   }
 
   // ---- dispatch ----
@@ -498,20 +322,20 @@ public final class OperatorController implements Operators {
         if (step == null || checkStale(op, step, region, source, now)) {
           return;
         }
-        if (!send(region, step, source == DispatchSource.HEARTBEAT ? "heartbeat" : "push")) {
+        if (!sender.send(region, step, source == DispatchSource.HEARTBEAT ? "heartbeat" : "push")) {
           r.nextPushMillis = now; // no stream: try again on the next tick
         }
       }
       case SUCCESS -> {
         if (takeOut(r)) {
-          bury(op, now);
+          burial.bury(op, now);
           metrics.event(op.desc(), "promote-success");
           promoteWaiting();
         }
       }
       case TIMEOUT -> {
         if (takeOut(r)) {
-          bury(op, now);
+          burial.bury(op, now);
           metrics.event(op.desc(), "promote-timeout");
           promoteWaiting();
         }
@@ -566,33 +390,6 @@ public final class OperatorController implements Operators {
     return false;
   }
 
-  /** Sends the step's command to the region's leader; false when it could not be delivered. */
-  private boolean send(RegionInfo region, OpStep step, String source) {
-    LOG.info("send schedule command region-id={} step=\"{}\" source={}",
-        region.id(), step, source);
-    Optional<Pdpb.RegionHeartbeatResponse> cmd = step.command(region, config.get().useConfChangeV2());
-    if (cmd.isEmpty()) {
-      return true; // nothing to send at this point of the step
-    }
-    Metapb.Peer leader = region.leader();
-    if (leader == null || leader.getStoreId() == 0) {
-      LOG.debug("region has no leader to send to region-id={}", region.id());
-      return false;
-    }
-    Pdpb.RegionHeartbeatResponse msg = cmd.get().toBuilder()
-        .setHeader(Pdpb.ResponseHeader.newBuilder().setClusterId(clusterId.getAsLong()))
-        .setRegionId(region.id())
-        .setRegionEpoch(region.epoch())
-        .setTargetPeer(leader)
-        .build();
-    boolean ok = sink.send(leader.getStoreId(), msg);
-    if (!ok) {
-      LOG.debug("no heartbeat stream for store, step will be sent again region-id={} store-id={}",
-          region.id(), leader.getStoreId());
-    }
-    return ok;
-  }
-
   // ---- push tick ----
 
   /**
@@ -615,7 +412,7 @@ public final class OperatorController implements Operators {
       }
       OpStep current = r.op.currentStepIndex() < r.op.len()
           ? r.op.step(r.op.currentStepIndex()) : null;
-      r.nextPushMillis = nextPush(current, now);
+      r.nextPushMillis = Running.nextPush(current, now);
       dispatch(r, region, DispatchSource.PUSH, now);
     }
     promoteWaiting();
@@ -641,7 +438,7 @@ public final class OperatorController implements Operators {
         if (!op.isEnd()) {
           op.cancel(CancelReason.EXPIRED, now);
         }
-        bury(op, now);
+        burial.bury(op, now);
       }
     }
   }
@@ -649,7 +446,7 @@ public final class OperatorController implements Operators {
   /** The region left the cache: a finished merge source, or a region PD lost track of. */
   private void regionGone(Running r, long now) {
     Operator op = r.op;
-    MergeRegion active = activeMerge(op);
+    MergeRegion active = MergePair.active(op);
     if (active != null) {
       Running passive = running.get(active.toRegion().getId());
       RegionInfo target = cluster.region(active.toRegion().getId());
@@ -667,7 +464,7 @@ public final class OperatorController implements Operators {
             op.regionId(), op);
         metrics.event(op.desc(), "disappear");
       }
-      bury(op, now);
+      burial.bury(op, now);
       promoteWaiting();
     }
   }
@@ -680,7 +477,7 @@ public final class OperatorController implements Operators {
     if (r == null) {
       return false;
     }
-    return cancelRunning(r.op, reason, clock.millis(), "promote-remove");
+    return cancelRunning(r.op, reason, clock.millis(), null);
   }
 
   @Override
@@ -696,14 +493,14 @@ public final class OperatorController implements Operators {
     for (List<Operator> entry : dropped) {
       for (Operator op : entry) {
         op.cancel(reason, now);
-        bury(op, now);
+        burial.bury(op, now);
       }
     }
     int n = 0;
     for (Running r : running.values()) {
       if (takeOut(r)) {
         r.op.cancel(reason, now);
-        bury(r.op, now);
+        burial.bury(r.op, now);
         n++;
       }
     }
@@ -718,10 +515,12 @@ public final class OperatorController implements Operators {
     }
     if (op.cancel(reason, now)) {
       LOG.info("operator removed region-id={} takes={}ms operator=\"{}\"",
-          op.regionId(), runningMillis(op, now), op);
+          op.regionId(), OperatorBurial.runningMillis(op, now), op);
     }
-    bury(op, now);
-    metrics.event(op.desc(), event);
+    burial.bury(op, now);
+    if (event != null) {
+      metrics.event(op.desc(), event);
+    }
     promoteWaiting();
     return true;
   }
@@ -738,91 +537,19 @@ public final class OperatorController implements Operators {
     counter(op).decrementAndGet();
     metrics.event(op.desc(), "remove");
     if (op.hasKind(OpKind.MERGE)) {
-      long related = relatedMergeRegion(op);
+      long related = MergePair.related(op);
       Running other = related == 0 ? null : running.get(related);
       if (other != null && other.op.hasKind(OpKind.MERGE) && other.op.status() != OpStatus.CANCELED
           && takeOut(other)) {
         long now = clock.millis();
         LOG.info("operator canceled related merge region region-id={} additional-info={} "
             + "takes={}ms", other.op.regionId(), other.op.additionalInfo(),
-            runningMillis(other.op, now));
+            OperatorBurial.runningMillis(other.op, now));
         other.op.cancel(CancelReason.RELATED_MERGE_REGION, now);
-        bury(other.op, now);
+        burial.bury(other.op, now);
       }
     }
     return true;
-  }
-
-  /** The other region of a merge pair, from the operator's MergeRegion step; 0 if none. */
-  static long relatedMergeRegion(Operator op) {
-    for (OpStep s : op.steps()) {
-      if (s instanceof MergeRegion m) {
-        return m.isPassive() ? m.fromRegion().getId() : m.toRegion().getId();
-      }
-    }
-    return 0;
-  }
-
-  private static MergeRegion activeMerge(Operator op) {
-    for (OpStep s : op.steps()) {
-      if (s instanceof MergeRegion m && !m.isPassive()) {
-        return m;
-      }
-    }
-    return null;
-  }
-
-  /** PD's {@code buryOperator}: logs the end in PD's words, counts it, keeps the record. */
-  private void bury(Operator op, long now) {
-    OpStatus st = op.status();
-    if (!st.isEnd()) {
-      LOG.error("burying operator with non-end status region-id={} status={} operator=\"{}\"",
-          op.regionId(), st, op);
-      metrics.event(op.desc(), "unexpected");
-      op.cancel(CancelReason.UNKNOWN, now);
-      st = op.status();
-    }
-    long takes = runningMillis(op, now);
-    switch (st) {
-      case SUCCESS -> {
-        LOG.info("operator finish region-id={} takes={}ms operator=\"{}\" additional-info={}",
-            op.regionId(), takes, op, op.additionalInfo());
-        metrics.event(op.desc(), "finish");
-        metrics.finished(op.desc(), takes);
-      }
-      case REPLACED -> {
-        LOG.info("replace old operator region-id={} takes={}ms operator=\"{}\" additional-info={}",
-            op.regionId(), takes, op, op.additionalInfo());
-        metrics.event(op.desc(), "replace");
-      }
-      case EXPIRED -> {
-        LOG.info("operator expired region-id={} lives={}ms operator=\"{}\"",
-            op.regionId(), now - op.createMillis(), op);
-        metrics.event(op.desc(), "expire");
-      }
-      case TIMEOUT -> {
-        LOG.info("operator timeout region-id={} takes={}ms operator=\"{}\" additional-info={}",
-            op.regionId(), takes, op, op.additionalInfo());
-        metrics.event(op.desc(), "timeout");
-      }
-      default -> {
-        CancelReason why = op.cancelReason();
-        LOG.info("operator canceled region-id={} takes={}ms reason=\"{}\" operator=\"{}\" "
-            + "additional-info={}", op.regionId(), takes, why == null ? "" : why.text(), op,
-            op.additionalInfo());
-        metrics.event(op.desc(), "cancel");
-      }
-    }
-    records.put(op, now);
-  }
-
-  private static long runningMillis(Operator op, long now) {
-    long start = op.startMillis();
-    if (start < 0) {
-      return 0;
-    }
-    long end = op.isEnd() ? op.reachedMillis(op.status()) : now;
-    return Math.max(0, end - start);
   }
 
   // ---- reads ----
