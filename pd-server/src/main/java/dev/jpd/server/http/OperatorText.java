@@ -62,7 +62,10 @@ final class OperatorText {
         + GoDuration.format(Duration.ofMillis(Math.max(0, end - start))) + ")";
   }
 
-  /** PD's {@code OpObject} ({@code ?object}): desc, brief, region, epoch, kind, timeout, status. */
+  /**
+   * PD's {@code OpObject} ({@code ?object}): desc, brief, region id and epoch, kind and status
+   * as numbers, timeout as a Go duration.
+   */
   static Map<String, Object> object(Operator op) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("desc", op.desc());
@@ -70,9 +73,11 @@ final class OperatorText {
     m.put("region_id", op.regionId());
     m.put("region_epoch", Map.of(
         "conf_ver", op.epoch().getConfVer(), "version", op.epoch().getVersion()));
-    m.put("kind", OpKind.toString(op.kinds()));
+    // Go marshals PD's OpKind and OpStatus (uint32 without MarshalJSON) as numbers: the kind bit
+    // set (the same bits as OpKind's order) and the status's place in CREATED..TIMEOUT.
+    m.put("kind", op.kinds());
     m.put("timeout", GoDuration.format(op.timeout()));
-    m.put("status", op.status().name());
+    m.put("status", op.status().ordinal());
     return m;
   }
 

@@ -89,6 +89,9 @@ class OperatorRoutesTest {
     assertThat(obj.get("desc").asText()).isEqualTo("admin-transfer-leader");
     assertThat(obj.get("region_id").asLong()).isEqualTo(2);
     assertThat(obj.at("/region_epoch/conf_ver").asLong()).isEqualTo(3);
+    assertThat(obj.get("kind").asInt()).isEqualTo(1 | 1 << 8); // PD's OpAdmin | OpLeader
+    assertThat(obj.get("status").asInt()).isEqualTo(1); // PD's STARTED
+    assertThat(obj.get("timeout").asText()).isEqualTo("1m0s");
     assertThat(api.getJson(OPS + "/2").asText()).startsWith("status: RUNNING, operator: admin-transfer-leader");
 
     // An equal-priority operator on the same region is refused and changes nothing.
