@@ -299,6 +299,28 @@ public final class RegionsInfo {
   }
 
   /**
+   * PD's {@code GetAdjacentRegions}: the cached regions just before and just after {@code region}
+   * in start-key order, whether or not they touch it (across a hole they do not); either is null
+   * at the ends of the key space. The pair is read under one read-lock hold.
+   */
+  public Adjacent getAdjacentRegions(RegionInfo region) {
+    byte[] start = region.startKeyBytes();
+    readLock.lock();
+    try {
+      Map.Entry<byte[], Long> lower = byStartKey.lowerEntry(start);
+      Map.Entry<byte[], Long> higher = byStartKey.higherEntry(start);
+      return new Adjacent(
+          lower == null ? null : byId.get(lower.getValue()),
+          higher == null ? null : byId.get(higher.getValue()));
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** The neighbours {@link #getAdjacentRegions} found; either may be null. */
+  public record Adjacent(RegionInfo prev, RegionInfo next) {}
+
+  /**
    * PD's {@code ScanRegions}: regions overlapping {@code [startKey, endKey)} in key order, starting
    * with the region containing {@code startKey} (or the first one after it, in a hole). An empty
    * {@code endKey} scans to the end; {@code limit <= 0} means no limit. Copied in chunks (see the
