@@ -208,7 +208,8 @@ final class ConcurrentLongMap<V> {
 
   private static void checkKey(long key) {
     if (key == 0) {
-      throw new IllegalArgumentException("key 0 is reserved for empty slots; region ids start at 1");
+      throw new IllegalArgumentException(
+          "key 0 is reserved for empty slots; region ids start at 1");
     }
   }
 

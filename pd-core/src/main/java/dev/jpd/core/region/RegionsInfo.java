@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  * {@code byStartKey} is the range index: start key ({@code byte[]}, unsigned byte order) to region
  * <em>id</em> (a {@link TreeMap}). The index holds ids, not snapshots, so a snapshot can be
  * replaced in {@code byId} alone while the index stays as it is; its key is the region's own
- * start-key array, so an entry costs one TreeMap node and one boxed id. {@code stores} ({@link StoreRegionIndex}) holds per
- * store the ids of leader, follower, learner and pending regions, region counts and size sums.
- * Memory per region is measured by {@code RegionCacheBench} (docs/performance.md).
+ * start-key array, so an entry costs one TreeMap node and one boxed id. {@code stores} ({@link
+ * StoreRegionIndex}) holds per store the ids of leader, follower, learner and pending regions,
+ * region counts and size sums. Memory per region is measured by {@code RegionCacheBench}
+ * (docs/performance.md).
  *
  * <p><b>Invariants</b>, whenever the range lock is free or held for reading:
  *
@@ -58,19 +59,19 @@ import java.util.function.Supplier;
  *
  * <p><b>The statistics-only path.</b> Most heartbeats change only statistics. Those are triaged
  * against a lock-free read of {@code byId} and applied with a compare-and-set ({@link
- * ConcurrentLongMap#replace}, which compares snapshots by identity). If another update of the same region won the race the
- * CAS fails and triage runs again on the new snapshot, which may then find the report stale or
- * structural. Such heartbeats never take the range lock, even while a split holds it; they take
- * the store-index lock only when the pending peers changed, and touch the store index otherwise
- * only to add a size difference to two atomic sums. The new snapshot shares the key and peer
- * arrays of the one it replaces, and is made in one copy of the report ({@link
+ * ConcurrentLongMap#replace}, which compares snapshots by identity). If another update of the same
+ * region won the race the CAS fails and triage runs again on the new snapshot, which may then find
+ * the report stale or structural. Such heartbeats never take the range lock, even while a split
+ * holds it; they take the store-index lock only when the pending peers changed, and touch the store
+ * index otherwise only to add a size difference to two atomic sums. The new snapshot shares the key
+ * and peer arrays of the one it replaces, and is made in one copy of the report ({@link
  * RegionInfo#withCachedParts}), after which "same range" is an identity check. Each such apply
  * reads, at 1M regions mostly from memory: the id map's key and value slots, the cached snapshot,
- * its two key arrays and its peer array (docs/performance.md). The cache always keeps the newest accepted report; {@code
- * saveCache} in the decision only tells the caller whether the change is worth propagating. A
- * structural update puts its snapshot unconditionally, so a statistics-only report of the same
- * region racing with it may be overwritten; statistics are transient and the next heartbeat
- * brings them back.
+ * its two key arrays and its peer array (docs/performance.md). The cache always keeps the newest
+ * accepted report; {@code saveCache} in the decision only tells the caller whether the change is
+ * worth propagating. A structural update puts its snapshot unconditionally, so a statistics-only
+ * report of the same region racing with it may be overwritten; statistics are transient and the
+ * next heartbeat brings them back.
  *
  * <p><b>What readers may see.</b> A look-up by id racing a split can see the old parent for a
  * moment after a child appeared; key look-ups and one-chunk scans see a consistent,

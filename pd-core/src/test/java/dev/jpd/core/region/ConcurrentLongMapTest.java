@@ -87,11 +87,11 @@ class ConcurrentLongMapTest {
   }
 
   /**
-   * One writer grows the map from empty to 150,000 keys, removes them and repeats with new keys (some 18 table
-   * copies) while readers look up a fixed set of keys and replacers count swaps on them. Readers
-   * must never miss a fixed key nor see another key's value or an older swap count than they saw
-   * before; at the end each fixed key's count must equal the swaps its replacers won, so no swap
-   * was lost by a copy.
+   * One writer grows the map from empty to 150,000 keys, removes them and repeats with new keys
+   * (some 18 table copies) while readers look up a fixed set of keys and replacers count swaps on
+   * them. Readers must never miss a fixed key nor see another key's value or an older swap count
+   * than they saw before; at the end each fixed key's count must equal the swaps its replacers
+   * won, so no swap was lost by a copy.
    */
   @Test
   void readersAndReplacersNeverLoseAnEntryOrASwapWhileTheWriterCopiesTables() throws Exception {

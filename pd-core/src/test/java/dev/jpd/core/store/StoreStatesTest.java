@@ -133,7 +133,8 @@ class StoreStatesTest {
     "600, 0, store_disconnected_count",
     "1801, 80, store_down_count",
   })
-  void upStoresCountInTheFirstOfDownUnhealthDisconnectedSlowUp(long silentS, long slow, String want) {
+  void upStoresCountInTheFirstOfDownUnhealthDisconnectedSlowUp(
+      long silentS, long slow, String want) {
     StoreInfo s = store(Metapb.StoreState.Up, Metapb.NodeState.Serving)
         .withStats(Pdpb.StoreStats.newBuilder().setStoreId(1).setSlowScore(slow).build(), T0);
     StoreStatus st = StoreStates.classify(s, T0 + silentS * 1000, DOWN_TIME);
