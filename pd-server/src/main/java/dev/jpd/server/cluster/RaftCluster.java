@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * it — the region cache has its own, finer locking. Store heartbeats take it only to save the
  * store's metadata with its last heartbeat time, at most every {@link
  * StoreStates#PERSIST_INTERVAL} per store (PD's {@code storePersistInterval}), re-reading the
- * metadata under the lock so that a concurrent state change is never overwritten.
+ * metadata under the lock so that a concurrent state change is never overwritten. That save is
+ * synchronous, as in PD: a slow MetaStore delays one heartbeat per store every five minutes (and
+ * any store write queued behind it), never a region heartbeat.
  */
 public final class RaftCluster {
   private static final Logger LOG = LoggerFactory.getLogger(RaftCluster.class);
