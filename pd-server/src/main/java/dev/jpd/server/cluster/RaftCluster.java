@@ -236,7 +236,11 @@ public final class RaftCluster {
               .build();
     }
     meta.put(keys.store(merged.getId()), merged.toByteArray());
-    stores.put(old == null ? StoreInfo.of(merged) : old.withMeta(merged));
+    if (old == null) {
+      stores.put(StoreInfo.of(merged));
+    } else {
+      stores.update(merged.getId(), cur -> cur.withMeta(merged));
+    }
     LOG.info(
         "{} store-id={} address={} version={}",
         old == null ? "put store: new store" : "put store: store updated",
@@ -257,8 +261,11 @@ public final class RaftCluster {
       throw new PdException(Pdpb.ErrorType.STORE_TOMBSTONE, "store " + id + " is tombstone");
     }
     long now = clock.millis();
-    StoreInfo updated = old.withStats(stats, now);
-    stores.put(updated);
+    // Atomic on the current snapshot: a metadata change made meanwhile (under the lock) is kept.
+    StoreInfo updated = stores.update(id, cur -> cur.withStats(stats, now));
+    if (updated == null) {
+      throw PdException.unknown("store " + id + " not found");
+    }
     if (StoreStates.needsPersist(now, storePersistedAt.getOrDefault(id, 0L))) {
       updated = persistLastHeartbeat(id, now, updated);
     }
@@ -283,10 +290,9 @@ public final class RaftCluster {
       LOG.warn("failed to persist store store-id={} error=\"{}\"", id, e.getMessage());
       return cur;
     }
-    StoreInfo saved = cur.withMeta(m);
-    stores.put(saved);
+    StoreInfo saved = stores.update(id, c -> c.withMeta(m));
     storePersistedAt.put(id, nowMillis);
-    return saved;
+    return saved == null ? fallback : saved;
   }
 
   /**
@@ -308,8 +314,7 @@ public final class RaftCluster {
         };
     Metapb.Store m = old.meta().toBuilder().setState(state).setNodeState(node).build();
     meta.put(keys.store(storeId), m.toByteArray());
-    StoreInfo updated = old.withMeta(m);
-    stores.put(updated);
+    StoreInfo updated = stores.update(storeId, cur -> cur.withMeta(m));
     if (state == Metapb.StoreState.Tombstone) {
       LOG.warn(
           "store has been Tombstone store-id={} store-address={} state={} physically-destroyed={}",
@@ -332,8 +337,7 @@ public final class RaftCluster {
     }
     Metapb.Store m = change.apply(old.meta());
     meta.put(keys.store(storeId), m.toByteArray());
-    StoreInfo updated = old.withMeta(m);
-    stores.put(updated);
+    StoreInfo updated = stores.update(storeId, cur -> cur.withMeta(m));
     listener.storeChanged(storeId);
     return updated;
   }

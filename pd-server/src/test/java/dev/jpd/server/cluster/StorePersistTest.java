@@ -10,6 +10,8 @@ import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.TestClock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -100,5 +102,43 @@ class StorePersistTest {
     Metapb.Store stored = Metapb.Store.parseFrom(meta.get(keys.store(1)).orElseThrow());
     assertThat(stored.getState()).isEqualTo(Metapb.StoreState.Offline);
     assertThat(stored.getLastHeartbeat() / 1_000_000L).isEqualTo(clock.millis());
+  }
+
+  /**
+   * Store heartbeats (no lock) racing state changes (under the store lock): whenever no state
+   * change is in flight, the cached state must be the stored one. A heartbeat that wrote back the
+   * snapshot it read before the change would revert the cached state.
+   */
+  @Test
+  void heartbeatsNeverRevertAConcurrentStateChangeInTheCache() throws Exception {
+    RaftCluster c = bootstrapped();
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread beats = new Thread(() -> {
+      long n = 0;
+      while (!done.get()) {
+        c.storeHeartbeat(Pdpb.StoreStats.newBuilder().setStoreId(1).setCapacity(++n).build());
+      }
+    }, "store-heartbeats");
+    beats.setUncaughtExceptionHandler((t, e) -> failure.set(e));
+    beats.start();
+    int mismatches = 0;
+    try {
+      for (int i = 0; i < 20_000; i++) {
+        Metapb.StoreState want = i % 2 == 0 ? Metapb.StoreState.Offline : Metapb.StoreState.Up;
+        c.setStoreState(1, want);
+        Thread.onSpinWait();
+        if (c.getStore(1).orElseThrow().meta().getState() != want) {
+          mismatches++;
+        }
+      }
+    } finally {
+      done.set(true);
+      beats.join();
+    }
+    assertThat(failure.get()).isNull();
+    assertThat(mismatches).as("state changes reverted in the cache by a heartbeat").isZero();
+    Metapb.Store stored = Metapb.Store.parseFrom(meta.get(keys.store(1)).orElseThrow());
+    assertThat(c.getStore(1).orElseThrow().meta().getState()).isEqualTo(stored.getState());
   }
 }
