@@ -44,6 +44,14 @@ public final class HeartbeatTriage {
   /** Flows are compared after rounding to this many bytes, so that noise does not count. */
   static final long FLOW_ROUND_DIVISOR = 1000;
 
+  /** Statistics-only decisions, indexed by {@code saveCache + 2 * isNew}. */
+  private static final Decision[] STATS_ONLY = {
+    new Decision(null, false, false, true, false, List.of()),
+    new Decision(null, false, true, true, false, List.of()),
+    new Decision(null, false, false, true, true, List.of()),
+    new Decision(null, false, true, true, true, List.of()),
+  };
+
   private HeartbeatTriage() {}
 
   /**
@@ -98,12 +106,28 @@ public final class HeartbeatTriage {
     if (cached == null) {
       return new Decision(null, true, true, false, true, List.of());
     }
+    boolean isNew = !cached.hasLeader() && reported.hasLeader();
+    if (unchanged(cached, reported)) {
+      // The common case, statistics only: no events to build, one of four shared decisions.
+      return STATS_ONLY[(statisticsChanged(cached, reported) ? 1 : 0) + (isNew ? 2 : 0)];
+    }
     List<String> events = new ArrayList<>(3);
     boolean structural = structuralChange(cached, reported, events);
     boolean saveKv = needsSaveKv(cached, reported);
     boolean saveCache = structural || saveKv || statisticsChanged(cached, reported);
-    boolean isNew = !cached.hasLeader() && reported.hasLeader();
     return new Decision(null, saveKv, saveCache, !structural, isNew, events);
+  }
+
+  /**
+   * Range, epoch, peers and leader all equal: exactly when {@link #structuralChange} is false
+   * (and then {@link #needsSaveKv} is false too). The cheap scalar comparisons go first.
+   */
+  private static boolean unchanged(RegionInfo cached, RegionInfo reported) {
+    return reported.leaderId() == cached.leaderId()
+        && reported.sameEpoch(cached)
+        && reported.sameLeader(cached)
+        && reported.samePeers(cached)
+        && cached.sameRange(reported);
   }
 
   private static String staleReason(

@@ -184,14 +184,29 @@ public final class RegionInfo {
    * shared or everything is shared already.
    */
   RegionInfo shareArraysWith(RegionInfo origin) {
+    return withCachedParts(origin, false);
+  }
+
+  /**
+   * {@link #inheritApproximateSize} and {@link #shareArraysWith} in one copy: the snapshot to cache
+   * for this report when {@code origin} is cached. When the key range equals the cached one, the
+   * result holds the cached key arrays themselves, so that {@link #sharesRangeOf} then answers by
+   * identity.
+   */
+  RegionInfo withCachedParts(RegionInfo origin) {
+    return withCachedParts(origin, true);
+  }
+
+  private RegionInfo withCachedParts(RegionInfo origin, boolean inheritSize) {
     if (origin == null) {
-      return this;
+      return inheritSize ? inheritApproximateSize(null) : this;
     }
-    boolean keys = startKey != origin.startKey && Arrays.equals(startKey, origin.startKey)
-        && Arrays.equals(endKey, origin.endKey);
+    boolean keys = (startKey != origin.startKey || endKey != origin.endKey)
+        && Arrays.equals(startKey, origin.startKey) && Arrays.equals(endKey, origin.endKey);
     boolean samePeers = peers != origin.peers && Arrays.equals(peers, origin.peers)
         && Arrays.equals(roles, origin.roles);
-    if (!keys && !samePeers) {
+    boolean inherit = inheritSize && approximateSize == 0 && origin.approximateSize != 0;
+    if (!keys && !samePeers && !inherit) {
       return this;
     }
     Builder b = toBuilder();
@@ -203,7 +218,15 @@ public final class RegionInfo {
       b.peers = origin.peers;
       b.roles = origin.roles;
     }
+    if (inherit) {
+      b.approximateSize = origin.approximateSize;
+    }
     return new RegionInfo(b);
+  }
+
+  /** Holds the very key arrays of {@code other}: the same range, answered without reading keys. */
+  boolean sharesRangeOf(RegionInfo other) {
+    return startKey == other.startKey && endKey == other.endKey;
   }
 
   private Builder toBuilder() {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -19,13 +18,15 @@ import java.util.function.Supplier;
  * <h2>Design note</h2>
  *
  * <p><b>Structures.</b> {@code byId} maps region id to the current {@link RegionInfo} snapshot (a
- * {@link ConcurrentHashMap}). {@code byStartKey} is the range index: start key ({@code byte[]},
- * unsigned byte order) to region <em>id</em> (a {@link TreeMap}). The index holds ids, not
- * snapshots, so a snapshot can be replaced in {@code byId} alone while the index stays as it is;
- * its key is the region's own start-key array and its value the very {@code Long} that keys {@code
- * byId}, so an entry costs one TreeMap node. {@code stores} ({@link StoreRegionIndex}) holds per
- * store the ids of leader, follower, learner and pending regions, region counts and size sums.
- * Memory per region is measured by {@code RegionCacheBench} (docs/performance.md).
+ * {@link ConcurrentLongMap}: ids inline in a {@code long[]}, lock-free reads and compare-and-set
+ * replacement; puts and removals are serialized by the range write lock, as that map requires).
+ * {@code byStartKey} is the range index: start key ({@code byte[]}, unsigned byte order) to region
+ * <em>id</em> (a {@link TreeMap}). The index holds ids, not snapshots, so a snapshot can be
+ * replaced in {@code byId} alone while the index stays as it is; its key is the region's own
+ * start-key array, so an entry costs one TreeMap node and one boxed id. {@code stores} ({@link
+ * StoreRegionIndex}) holds per store the ids of leader, follower, learner and pending regions,
+ * region counts and size sums. Memory per region is measured by {@code RegionCacheBench}
+ * (docs/performance.md).
  *
  * <p><b>Invariants</b>, whenever the range lock is free or held for reading:
  *
@@ -58,17 +59,19 @@ import java.util.function.Supplier;
  *
  * <p><b>The statistics-only path.</b> Most heartbeats change only statistics. Those are triaged
  * against a lock-free read of {@code byId} and applied with a compare-and-set ({@link
- * ConcurrentHashMap#replace(Object, Object, Object)}, which compares snapshots by identity, since
- * RegionInfo does not override equals). If another update of the same region won the race the
- * CAS fails and triage runs again on the new snapshot, which may then find the report stale or
- * structural. Such heartbeats never take the range lock, even while a split holds it; they take
- * the store-index lock only when the pending peers changed, and touch the store index otherwise
- * only to add a size difference to two atomic sums. The new snapshot shares the key and peer
- * arrays of the one it replaces. The cache always keeps the newest accepted report; {@code
- * saveCache} in the decision only tells the caller whether the change is worth propagating. A
- * structural update puts its snapshot unconditionally, so a statistics-only report of the same
- * region racing with it may be overwritten; statistics are transient and the next heartbeat
- * brings them back.
+ * ConcurrentLongMap#replace}, which compares snapshots by identity). If another update of the same
+ * region won the race the CAS fails and triage runs again on the new snapshot, which may then find
+ * the report stale or structural. Such heartbeats never take the range lock, even while a split
+ * holds it; they take the store-index lock only when the pending peers changed, and touch the store
+ * index otherwise only to add a size difference to two atomic sums. The new snapshot shares the key
+ * and peer arrays of the one it replaces, and is made in one copy of the report ({@link
+ * RegionInfo#withCachedParts}), after which "same range" is an identity check. Each such apply
+ * reads, at 1M regions mostly from memory: the id map's key and value slots, the cached snapshot,
+ * its two key arrays and its peer array (docs/performance.md). The cache always keeps the newest
+ * accepted report; {@code saveCache} in the decision only tells the caller whether the change is
+ * worth propagating. A structural update puts its snapshot unconditionally, so a statistics-only
+ * report of the same region racing with it may be overwritten; statistics are transient and the
+ * next heartbeat brings them back.
  *
  * <p><b>What readers may see.</b> A look-up by id racing a split can see the old parent for a
  * moment after a child appeared; key look-ups and one-chunk scans see a consistent,
@@ -83,7 +86,7 @@ public final class RegionsInfo {
 
   private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
 
-  private final ConcurrentHashMap<Long, RegionInfo> byId = new ConcurrentHashMap<>();
+  private final ConcurrentLongMap<RegionInfo> byId = new ConcurrentLongMap<>();
   private final TreeMap<byte[], Long> byStartKey = new TreeMap<>(UNSIGNED);
   private final StoreRegionIndex stores = new StoreRegionIndex();
   private final ReentrantReadWriteLock rangeLock = new ReentrantReadWriteLock();
@@ -100,10 +103,15 @@ public final class RegionsInfo {
     long id = reported.id();
     while (true) {
       RegionInfo origin = byId.get(id);
-      if (origin == null || !origin.sameRange(reported)) {
+      if (origin == null) {
         break;
       }
-      RegionInfo region = reported.inheritApproximateSize(origin).shareArraysWith(origin);
+      // One copy of the report holding the cached arrays where equal: the range check is then
+      // by identity, and triage compares keys and peers without reading them again.
+      RegionInfo region = reported.withCachedParts(origin);
+      if (!region.sharesRangeOf(origin)) {
+        break;
+      }
       HeartbeatTriage.Decision d = HeartbeatTriage.triage(origin, List.of(), region);
       if (d.stale()) {
         return new HeartbeatResult(d, region, origin, List.of());
@@ -151,7 +159,7 @@ public final class RegionsInfo {
           origin != null && origin.sameRange(reported)
               ? List.of()
               : overlapsLocked(reported.startKeyBytes(), reported.endKeyBytes(), reported.id());
-      RegionInfo region = reported.inheritApproximateSize(origin).shareArraysWith(origin);
+      RegionInfo region = reported.withCachedParts(origin);
       HeartbeatTriage.Decision d = HeartbeatTriage.triage(origin, overlaps, region);
       if (d.stale()) {
         return new HeartbeatResult(d, region, origin, List.of());
@@ -202,7 +210,7 @@ public final class RegionsInfo {
       for (RegionInfo o : overlaps) {
         stores.replaceLocked(byId.remove(o.id()), null);
       }
-      stores.replaceLocked(byId.put(boxedId, region), region);
+      stores.replaceLocked(byId.put(region.id(), region), region);
     } finally {
       stores.lock().unlock();
     }
@@ -290,6 +298,28 @@ public final class RegionsInfo {
       readLock.unlock();
     }
   }
+
+  /**
+   * PD's {@code GetAdjacentRegions}: the cached regions just before and just after {@code region}
+   * in start-key order, whether or not they touch it (across a hole they do not); either is null
+   * at the ends of the key space. The pair is read under one read-lock hold.
+   */
+  public Adjacent getAdjacentRegions(RegionInfo region) {
+    byte[] start = region.startKeyBytes();
+    readLock.lock();
+    try {
+      Map.Entry<byte[], Long> lower = byStartKey.lowerEntry(start);
+      Map.Entry<byte[], Long> higher = byStartKey.higherEntry(start);
+      return new Adjacent(
+          lower == null ? null : byId.get(lower.getValue()),
+          higher == null ? null : byId.get(higher.getValue()));
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** The neighbours {@link #getAdjacentRegions} found; either may be null. */
+  public record Adjacent(RegionInfo prev, RegionInfo next) {}
 
   /**
    * PD's {@code ScanRegions}: regions overlapping {@code [startKey, endKey)} in key order, starting

@@ -25,6 +25,18 @@ public final class StoreStates {
   /** PD's {@code storeDisconnectDuration}. */
   public static final Duration DISCONNECT_AFTER = Duration.ofSeconds(20);
 
+  /** PD's {@code storeUnhealthDuration}: silent this long, a store counts as unhealthy. */
+  public static final Duration UNHEALTHY_AFTER = Duration.ofMinutes(10);
+
+  /** PD's {@code slowStoreThreshold}: a reported slow_score at or above it makes a store slow. */
+  public static final long SLOW_SCORE_THRESHOLD = 80;
+
+  /**
+   * PD's {@code storePersistInterval}: a store's metadata, with its last heartbeat time, is saved
+   * from heartbeats at most this often, so that a restarted PD knows when stores were last seen.
+   */
+  public static final Duration PERSIST_INTERVAL = Duration.ofMinutes(5);
+
   /** PD's {@code InitClusterRegionThreshold}: below it, new stores serve at once. */
   public static final int INIT_CLUSTER_REGION_THRESHOLD = 100;
 
@@ -55,6 +67,38 @@ public final class StoreStates {
           default -> m.getState().name();
         };
     return new StoreStatus(m.getState(), m.getNodeState(), name, disconnected, down, silent);
+  }
+
+  /**
+   * The {@code pd_cluster_status} count an Up (Preparing or Serving) store goes into, PD's
+   * {@code storeStatusStatistics.observe}: the first of down ({@code max-store-down-time} of
+   * silence), unhealth (over {@link #UNHEALTHY_AFTER}), disconnected (over {@link
+   * #DISCONNECT_AFTER}), slow (slow_score at least {@link #SLOW_SCORE_THRESHOLD}), up. PD's slow
+   * also covers stores its slow-trend scheduler evicted, which we do not run.
+   */
+  public static String upStoreCountType(StoreInfo s, StoreStatus st) {
+    if (st.down()) {
+      return "store_down_count";
+    }
+    if (st.downMillis() > UNHEALTHY_AFTER.toMillis()) {
+      return "store_unhealth_count";
+    }
+    if (st.disconnected()) {
+      return "store_disconnected_count";
+    }
+    if (Long.compareUnsigned(s.stats().getSlowScore(), SLOW_SCORE_THRESHOLD) >= 0) {
+      return "store_slow_count";
+    }
+    return "store_up_count";
+  }
+
+  /**
+   * PD's {@code NeedPersist}: whether a heartbeat at {@code heartbeatMillis} should save the
+   * store's metadata, given when it was last saved from a heartbeat (0: not since this PD
+   * started, so the first heartbeat saves).
+   */
+  public static boolean needsPersist(long heartbeatMillis, long lastPersistMillis) {
+    return heartbeatMillis - lastPersistMillis > PERSIST_INTERVAL.toMillis();
   }
 
   /**

@@ -140,6 +140,15 @@ class RegionsInfoTest {
     assertThat(found == null ? 0 : found.id()).isEqualTo(expectedId);
   }
 
+  @ParameterizedTest(name = "neighbours of region {0} -> {1} and {2}")
+  @CsvSource({"1, 0, 2", "2, 1, 4", "4, 2, 5", "5, 4, 0"})
+  void getAdjacentRegionsListsTreeNeighboursAcrossHoles(long id, long prev, long next) {
+    RegionsInfo cache = withHole();
+    RegionsInfo.Adjacent a = cache.getAdjacentRegions(cache.getRegion(id));
+    assertThat(a.prev() == null ? 0 : a.prev().id()).isEqualTo(prev);
+    assertThat(a.next() == null ? 0 : a.next().id()).isEqualTo(next);
+  }
+
   @ParameterizedTest(name = "scan [{0}, {1}) limit {2} -> {3}")
   @CsvSource({
     "'', '', 0, 1 2 4 5",

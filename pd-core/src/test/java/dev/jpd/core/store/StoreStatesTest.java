@@ -122,4 +122,29 @@ class StoreStatesTest {
     assertThat(t.leaderWeight()).isEqualTo(2);
     assertThat(t.regionWeight()).isEqualTo(3);
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "silent {0} s, slow_score {1} -> {2}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "0, 0, store_up_count",
+    "0, 79, store_up_count",
+    "0, 80, store_slow_count",
+    "21, 80, store_disconnected_count",
+    "601, 80, store_unhealth_count",
+    "600, 0, store_disconnected_count",
+    "1801, 80, store_down_count",
+  })
+  void upStoresCountInTheFirstOfDownUnhealthDisconnectedSlowUp(
+      long silentS, long slow, String want) {
+    StoreInfo s = store(Metapb.StoreState.Up, Metapb.NodeState.Serving)
+        .withStats(Pdpb.StoreStats.newBuilder().setStoreId(1).setSlowScore(slow).build(), T0);
+    StoreStatus st = StoreStates.classify(s, T0 + silentS * 1000, DOWN_TIME);
+    assertThat(StoreStates.upStoreCountType(s, st)).isEqualTo(want);
+  }
+
+  @Test
+  void heartbeatsPersistTheStoreAtMostEveryFiveMinutes() {
+    assertThat(StoreStates.needsPersist(T0, 0)).as("never saved since start").isTrue();
+    assertThat(StoreStates.needsPersist(T0 + 300_000, T0)).isFalse();
+    assertThat(StoreStates.needsPersist(T0 + 300_001, T0)).isTrue();
+  }
 }

@@ -26,8 +26,9 @@ import java.util.Map;
  *   <li>{@code pd_regions_status{type="miss-peer-region-count"}} and the other {@link
  *       RegionStatisticType}s: read live from the region statistics at each scrape;
  *   <li>{@code pd_cluster_status{type="store_up_count",engine="tikv"}} and the other store-state
- *       counts, storage and region totals: computed by {@link #refresh} after each store check
- *       (every 10 s, like PD's metrics job);
+ *       counts (an Up store goes into exactly one of down, unhealth, disconnected, slow and up:
+ *       {@link StoreStates#upStoreCountType}), storage and region totals: computed by {@link
+ *       #refresh} after each store check (every 10 s, like PD's metrics job);
  *   <li>{@code pd_scheduler_store_status{address,store,type}}: per store region/leader count and
  *       size, scores, and store_available/used/capacity (bytes): also by {@link #refresh}.
  * </ul>
@@ -37,7 +38,8 @@ import java.util.Map;
  */
 public final class ClusterMetrics {
   static final List<String> CLUSTER_TYPES = List.of(
-      "store_up_count", "store_disconnected_count", "store_down_count", "store_offline_count",
+      "store_up_count", "store_disconnected_count", "store_slow_count", "store_down_count",
+      "store_unhealth_count", "store_offline_count",
       "store_tombstone_count", "store_low_space_count", "store_preparing_count",
       "store_serving_count", "store_removing_count", "store_removed_count", "storage_size",
       "storage_capacity", "region_count", "leader_count", "learner_count");
@@ -109,9 +111,10 @@ public final class ClusterMetrics {
         inc(totals, "store_removing_count", 1);
       } else {
         inc(totals, m.getNodeState() == Metapb.NodeState.Preparing ? "store_preparing_count" : "store_serving_count", 1);
-        inc(totals, st.down() ? "store_down_count" : st.disconnected() ? "store_disconnected_count" : "store_up_count", 1);
+        inc(totals, StoreStates.upStoreCountType(s, st), 1);
       }
-      if (StoreStates.lowSpace(s, lowSpaceRatio, regions.size())) {
+      // As PD: a down store is not also counted as low on space.
+      if (!st.down() && StoreStates.lowSpace(s, lowSpaceRatio, regions.size())) {
         inc(totals, "store_low_space_count", 1);
       }
       PerStore ps = per.getOrDefault(s.id(), new PerStore());

@@ -13,12 +13,15 @@ import dev.jpd.core.storage.Operation;
 import dev.jpd.core.storage.PdKeys;
 import dev.jpd.core.storage.RegionStorage;
 import dev.jpd.core.store.StoreInfo;
+import dev.jpd.core.store.StoreStates;
 import dev.jpd.core.store.StoresInfo;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +36,12 @@ import org.slf4j.LoggerFactory;
  * within one heartbeat interval.
  *
  * <p>Locking: store writes (rare) are serialized on {@code this}; region heartbeats do not take
- * it — the region cache has its own, finer locking.
+ * it — the region cache has its own, finer locking. Store heartbeats take it only to save the
+ * store's metadata with its last heartbeat time, at most every {@link
+ * StoreStates#PERSIST_INTERVAL} per store (PD's {@code storePersistInterval}), re-reading the
+ * metadata under the lock so that a concurrent state change is never overwritten. That save is
+ * synchronous, as in PD: a slow MetaStore delays one heartbeat per store every five minutes (and
+ * any store write queued behind it), never a region heartbeat.
  */
 public final class RaftCluster {
   private static final Logger LOG = LoggerFactory.getLogger(RaftCluster.class);
@@ -47,6 +55,8 @@ public final class RaftCluster {
   private final RegionsInfo regions = new RegionsInfo();
   private volatile Metapb.Cluster clusterMeta; // null until bootstrapped
   private volatile ClusterListener listener = ClusterListener.NONE;
+  /** Store id to when a heartbeat last saved its metadata (epoch millis); absent: not yet. */
+  private final Map<Long, Long> storePersistedAt = new ConcurrentHashMap<>();
 
   public RaftCluster(
       long clusterId, MetaStore meta, RegionStorage regionStorage, Clock clock) {
@@ -226,7 +236,11 @@ public final class RaftCluster {
               .build();
     }
     meta.put(keys.store(merged.getId()), merged.toByteArray());
-    stores.put(old == null ? StoreInfo.of(merged) : old.withMeta(merged));
+    if (old == null) {
+      stores.put(StoreInfo.of(merged));
+    } else {
+      stores.update(merged.getId(), cur -> cur.withMeta(merged));
+    }
     LOG.info(
         "{} store-id={} address={} version={}",
         old == null ? "put store: new store" : "put store: store updated",
@@ -246,10 +260,39 @@ public final class RaftCluster {
     if (old.meta().getState() == Metapb.StoreState.Tombstone) {
       throw new PdException(Pdpb.ErrorType.STORE_TOMBSTONE, "store " + id + " is tombstone");
     }
-    StoreInfo updated = old.withStats(stats, clock.millis());
-    stores.put(updated);
+    long now = clock.millis();
+    // Atomic on the current snapshot: a metadata change made meanwhile (under the lock) is kept.
+    StoreInfo updated = stores.update(id, cur -> cur.withStats(stats, now));
+    if (updated == null) {
+      throw PdException.unknown("store " + id + " not found");
+    }
+    if (StoreStates.needsPersist(now, storePersistedAt.getOrDefault(id, 0L))) {
+      updated = persistLastHeartbeat(id, now, updated);
+    }
     listener.storeHeartbeat(old, updated);
     return updated;
+  }
+
+  /**
+   * Saves the store's current metadata with last_heartbeat = {@code nowMillis} (nanoseconds in
+   * the proto, as PD). A storage failure is logged and retried on the next heartbeat: the
+   * heartbeat itself has succeeded.
+   */
+  private synchronized StoreInfo persistLastHeartbeat(long id, long nowMillis, StoreInfo fallback) {
+    StoreInfo cur = stores.get(id);
+    if (cur == null || cur.isTombstone()) {
+      return fallback;
+    }
+    Metapb.Store m = cur.meta().toBuilder().setLastHeartbeat(nowMillis * 1_000_000L).build();
+    try {
+      meta.put(keys.store(id), m.toByteArray());
+    } catch (MetaStoreException e) {
+      LOG.warn("failed to persist store store-id={} error=\"{}\"", id, e.getMessage());
+      return cur;
+    }
+    StoreInfo saved = stores.update(id, c -> c.withMeta(m));
+    storePersistedAt.put(id, nowMillis);
+    return saved == null ? fallback : saved;
   }
 
   /**
@@ -271,8 +314,7 @@ public final class RaftCluster {
         };
     Metapb.Store m = old.meta().toBuilder().setState(state).setNodeState(node).build();
     meta.put(keys.store(storeId), m.toByteArray());
-    StoreInfo updated = old.withMeta(m);
-    stores.put(updated);
+    StoreInfo updated = stores.update(storeId, cur -> cur.withMeta(m));
     if (state == Metapb.StoreState.Tombstone) {
       LOG.warn(
           "store has been Tombstone store-id={} store-address={} state={} physically-destroyed={}",
@@ -295,8 +337,7 @@ public final class RaftCluster {
     }
     Metapb.Store m = change.apply(old.meta());
     meta.put(keys.store(storeId), m.toByteArray());
-    StoreInfo updated = old.withMeta(m);
-    stores.put(updated);
+    StoreInfo updated = stores.update(storeId, cur -> cur.withMeta(m));
     listener.storeChanged(storeId);
     return updated;
   }
@@ -309,6 +350,7 @@ public final class RaftCluster {
     }
     meta.delete(keys.store(storeId));
     stores.remove(storeId);
+    storePersistedAt.remove(storeId);
     LOG.info("delete store store-id={} address={}", storeId, old.address());
   }
 

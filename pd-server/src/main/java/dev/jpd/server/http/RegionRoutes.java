@@ -36,12 +36,18 @@ import java.util.Optional;
  *   <li>{@code GET /pd/api/v1/regions/count}: {@code {"count": n, "regions": null}}, PD's shape.
  *   <li>{@code GET /pd/api/v1/regions/store/{id}[?type=all|leader|follower|learner]}: regions
  *       with a peer (of that kind) on the store.
- *   <li>{@code GET /pd/api/v1/regions/sibling/{id}}: the regions just before and after, those
- *       that exist and touch it (PD's tree neighbours; across a hole PD still lists a neighbour,
- *       we do not); 404 for an unknown id.
+ *   <li>{@code GET /pd/api/v1/regions/sibling/{id}}: PD's {@code GetAdjacentRegions}, the cached
+ *       regions just before and after in start-key order, touching it or not (across a hole the
+ *       neighbour is still listed, as PD does); 404 for an unknown id. At the ends of the key
+ *       space PD writes a placeholder for the missing neighbour (an all-zero region with id 0, or
+ *       since its 2024 easyjson change a second copy of the left one) and always says count 2;
+ *       we leave the missing neighbour out and count what we list.
  *   <li>{@code GET /pd/api/v1/cluster/status}: {@code {raft_bootstrap_time, is_initialized,
- *       replication_status}}; the time is RFC 3339 with nanoseconds in UTC, omitted before
- *       bootstrap.
+ *       replication_status}} as PD's {@code cluster.Status}: the time is RFC 3339 with
+ *       nanoseconds in UTC, and before bootstrap Go's zero time {@code 0001-01-01T00:00:00Z}
+ *       ({@code omitempty} does not omit a struct in Go); {@code replication_status} is the Go
+ *       text form of the replication status, which for the majority mode (the only one we run)
+ *       is the empty string.
  * </ul>
  */
 public final class RegionRoutes {
@@ -129,19 +135,13 @@ public final class RegionRoutes {
   }
 
   private static Object siblings(RegionsInfo regions, long id) {
-    RegionInfo r = byId(regions, id);
+    RegionsInfo.Adjacent adjacent = regions.getAdjacentRegions(byId(regions, id));
     List<RegionInfo> out = new ArrayList<>(2);
-    if (!r.startKey().isEmpty()) {
-      RegionInfo left = regions.getPrevRegion(r.startKey());
-      if (left != null) {
-        out.add(left);
-      }
+    if (adjacent.prev() != null) {
+      out.add(adjacent.prev());
     }
-    if (!r.endKey().isEmpty()) {
-      RegionInfo right = regions.getRegionByKey(r.endKey());
-      if (right != null) {
-        out.add(right);
-      }
+    if (adjacent.next() != null) {
+      out.add(adjacent.next());
     }
     return RegionJson.list(out);
   }
@@ -150,8 +150,9 @@ public final class RegionRoutes {
     RaftCluster cluster = pd.cluster();
     ObjectNode n = HttpApi.JSON.createObjectNode();
     Optional<Long> nanos = cluster.bootstrapTimeNanos();
-    nanos.ifPresent(t -> n.put("raft_bootstrap_time", rfc3339(t)));
+    n.put("raft_bootstrap_time", nanos.map(RegionRoutes::rfc3339).orElse(GO_ZERO_TIME));
     n.put("is_initialized", nanos.isPresent() && isInitialized(pd));
+    // Go's String() of the status proto: compact text, which omits the default MAJORITY mode.
     n.put(
         "replication_status",
         TextFormat.shortDebugString(
@@ -175,6 +176,9 @@ public final class RegionRoutes {
         && first.voters().size() >= pd.config().current().replication().maxReplicas()
         && first.pendingPeers().isEmpty();
   }
+
+  /** How Go's encoding/json writes a zero {@code time.Time}: PD's time before bootstrap. */
+  static final String GO_ZERO_TIME = "0001-01-01T00:00:00Z";
 
   static String rfc3339(long unixNanos) {
     Instant t = Instant.ofEpochSecond(Math.floorDiv(unixNanos, 1_000_000_000L),

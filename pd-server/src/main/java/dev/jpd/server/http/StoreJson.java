@@ -24,7 +24,8 @@ import java.time.format.DateTimeFormatter;
  * status part capacity, available and used_size are Go {@code ByteSize} strings ({@code "1TiB"},
  * {@code "93.13GiB"}, {@code "0B"}: four significant digits, binary units, as docker/go-units
  * prints them); region and leader sizes are MiB numbers; times are RFC 3339 in UTC; uptime is a
- * Go duration string. Fields PD has but we do not track yet (slow_score, snapshot counts) are 0.
+ * Go duration string. slow_score is the store's last reported one (PD's {@code GetSlowScore});
+ * snapshot counts, which we do not track, are left out (PD omits them when 0).
  */
 final class StoreJson {
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -90,7 +91,7 @@ final class StoreJson {
     n.put("region_weight", s.regionWeight());
     n.put("region_score", StoreScores.regionScore(s, regionSize));
     n.put("region_size", regionSize);
-    n.put("slow_score", 0);
+    n.put("slow_score", stats.getSlowScore());
     if (stats.getStartTime() != 0) {
       n.put("start_ts", time(Integer.toUnsignedLong(stats.getStartTime()) * 1000));
     }

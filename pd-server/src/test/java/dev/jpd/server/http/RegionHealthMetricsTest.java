@@ -34,6 +34,11 @@ class RegionHealthMetricsTest {
   static final String DOWN = "pd_regions_status{type=\"down-peer-region-count\"}";
   static final String STORE_DOWN = "pd_cluster_status{engine=\"tikv\",type=\"store_down_count\"}";
   static final String STORE_UP = "pd_cluster_status{engine=\"tikv\",type=\"store_up_count\"}";
+  static final String STORE_SLOW = "pd_cluster_status{engine=\"tikv\",type=\"store_slow_count\"}";
+  static final String STORE_UNHEALTH =
+      "pd_cluster_status{engine=\"tikv\",type=\"store_unhealth_count\"}";
+  static final String STORE_DISCONNECTED =
+      "pd_cluster_status{engine=\"tikv\",type=\"store_disconnected_count\"}";
 
   final HttpClient client = HttpClient.newHttpClient();
   final TestClock clock = TestClock.atNow();
@@ -105,6 +110,32 @@ class RegionHealthMetricsTest {
     awaitGauge(DOWN, 1);
     send(full(), b -> b);
     awaitGauge(DOWN, 0);
+  }
+
+  @Test
+  void eachUpStoreCountsOnceAsUnhealthDisconnectedSlowOrUp() {
+    assertThat(gauge(STORE_SLOW)).isEqualTo(0);
+    assertThat(gauge(STORE_UNHEALTH)).isEqualTo(0);
+    // Store 3 silent 11 minutes (unhealthy, not yet down at 30m), store 2 silent 30 s
+    // (disconnected), store 1 reports slow_score 80 (slow).
+    clock.advance(Duration.ofMinutes(11).minusSeconds(30));
+    pd.storeHeartbeat(2);
+    clock.advance(Duration.ofSeconds(30));
+    pd.storeHeartbeat(Pdpb.StoreStats.newBuilder().setStoreId(1).setSlowScore(80).build());
+    pd.server().storeLifecycle().checkStores();
+    assertThat(gauge(STORE_UNHEALTH)).isEqualTo(1);
+    assertThat(gauge(STORE_DISCONNECTED)).isEqualTo(1);
+    assertThat(gauge(STORE_SLOW)).isEqualTo(1);
+    assertThat(gauge(STORE_UP)).isEqualTo(0);
+    assertThat(gauge(STORE_DOWN)).isEqualTo(0);
+
+    pd.storeHeartbeat(Pdpb.StoreStats.newBuilder().setStoreId(1).setSlowScore(1).build());
+    pd.storeHeartbeat(2);
+    pd.storeHeartbeat(3);
+    pd.server().storeLifecycle().checkStores();
+    assertThat(gauge(STORE_UP)).isEqualTo(3);
+    assertThat(gauge(STORE_SLOW)).isEqualTo(0);
+    assertThat(gauge(STORE_UNHEALTH)).isEqualTo(0);
   }
 
   @Test

@@ -76,7 +76,8 @@ class StoreRoutesTest {
   @Test
   void storeJsonHasPdsShape() throws Exception {
     pd.storeHeartbeat(Pdpb.StoreStats.newBuilder().setStoreId(1).setCapacity(1L << 40)
-        .setAvailable(100_000_000_000L).setUsedSize(1536).setStartTime((int) (clock.millis() / 1000) - 3600).build());
+        .setAvailable(100_000_000_000L).setUsedSize(1536).setSlowScore(42)
+        .setStartTime((int) (clock.millis() / 1000) - 3600).build());
     JsonNode s = ok("GET", "/store/1", null);
     assertThat(s.at("/store/id").asLong()).isEqualTo(1);
     assertThat(s.at("/store/address").asText()).isEqualTo("127.0.0.1:20161");
@@ -91,6 +92,7 @@ class StoreRoutesTest {
     assertThat(s.at("/status/region_size").asInt()).isEqualTo(96);
     assertThat(s.at("/status/leader_weight").asDouble()).isEqualTo(1.0);
     assertThat(s.at("/status/region_score").asDouble()).isEqualTo(96.0);
+    assertThat(s.at("/status/slow_score").asLong()).isEqualTo(42);
     assertThat(s.at("/status/uptime").asText()).startsWith("1h0m0"); // start_time has whole seconds
     assertThat(s.at("/status/last_heartbeat_ts").asText()).endsWith("Z");
   }
