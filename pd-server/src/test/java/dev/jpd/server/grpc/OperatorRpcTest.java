@@ -63,9 +63,26 @@ class OperatorRpcTest {
             && pd.server().cluster().regions().getRegion(r.getId()).pendingPeers().isEmpty());
   }
 
-  /** Adds an admin add-learner of store 3 to region 2, as the HTTP API would. */
-  private Operator addLearner() {
-    BuilderCluster view = new BuilderCluster() {
+  @Test
+  void thePushTickSendsTheStepAgainWhenTheRegionIsQuiet() throws Exception {
+    try (HeartbeatClient stream = pd.heartbeats()) {
+      report(stream, region);
+      Operator op = OperatorCreator.createTransferLeaderOperator("admin-transfer-leader", view(),
+          pd.server().cluster().regions().getRegion(2), 2, java.util.List.of(), OpKind.ADMIN.bit(),
+          System.currentTimeMillis()).orElseThrow();
+      assertThat(pd.server().operators().add(op).accepted()).isTrue();
+      Pdpb.RegionHeartbeatResponse sent = stream.next(Duration.ofSeconds(10));
+      assertThat(sent.getTransferLeader().getPeer().getStoreId()).isEqualTo(2);
+      // No heartbeat follows: the next copy can only come from the push tick (PD's 2 s for a
+      // leader transfer, checked every 500 ms).
+      Pdpb.RegionHeartbeatResponse pushed = stream.next(Duration.ofSeconds(10));
+      assertThat(pushed).as("the step pushed again").isNotNull();
+      assertThat(pushed.getTransferLeader()).isEqualTo(sent.getTransferLeader());
+    }
+  }
+
+  private BuilderCluster view() {
+    return new BuilderCluster() {
       @Override
       public StoreInfo store(long storeId) {
         return pd.server().cluster().stores().get(storeId);
@@ -81,6 +98,11 @@ class OperatorRpcTest {
         return true;
       }
     };
+  }
+
+  /** Adds an admin add-learner of store 3 to region 2, as the HTTP API would. */
+  private Operator addLearner() {
+    BuilderCluster view = view();
     BuildResult<Operator> op = OperatorCreator.createAddLearnerOperator("admin-add-learner", view,
         pd.server().cluster().regions().getRegion(2), 3, OpKind.ADMIN.bit(), System.currentTimeMillis());
     assertThat(op.errors()).isEmpty();

@@ -123,6 +123,11 @@ class OperatorRoutesTest {
     }
     assertThat(api.getJson(OPS + "/2").asText()).startsWith("status: SUCCESS");
     assertThat(api.getJson(OPS)).isEmpty();
+    String metrics = api.get("/metrics").body();
+    assertThat(metrics).containsPattern(
+        "pd_schedule_operators_count_total\\{[^}]*type=\"admin-transfer-leader\"[^}]*} 1\\.0")
+        .contains("pd_schedule_finish_operators_duration_seconds_count{type=\"admin-transfer-leader\"} 1")
+        .contains("pd_schedule_finish_operator_steps_duration_seconds_count{type=\"TransferLeader\"} 1");
   }
 
   @Test
