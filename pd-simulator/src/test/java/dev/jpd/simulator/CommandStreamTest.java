@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The command path end to end over real gRPC: jpd does not send operators yet, so a small
- * scripted PD answers heartbeats the way PD's operator steps do (add learner, wait until it is no
- * longer pending, transfer leader) and records what the simulated stores report back.
+ * The command path end to end over real gRPC, against a small scripted PD that answers
+ * heartbeats the way PD's operator steps do (add learner, wait until it is no longer pending,
+ * transfer leader) and records what the simulated stores report back: the simulator's side alone,
+ * whatever jpd's controller does ({@link OperatorE2eTest} runs jpd's own operators).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CommandStreamTest {
