@@ -60,6 +60,9 @@ final class AdmissionChecks {
    * PD's {@code checkAddOperator}: the region is known with the operator's epoch, no running
    * operator of equal or higher priority, the operator is CREATED, the description's waiting
    * queue has room (when queuing), and none has expired.
+   *
+   * @param waitingCount waiting entries per description when the entry is to be queued; null
+   *     when it starts now or is being promoted from the queue
    */
   Refusal checkAdd(List<Operator> entry, long now, ToIntFunction<String> waitingCount) {
     for (Operator op : entry) {

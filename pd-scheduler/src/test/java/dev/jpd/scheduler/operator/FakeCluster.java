@@ -68,6 +68,8 @@ final class FakeCluster implements ControllerCluster {
     private long confVer = 10;
     private long[] voters = {1, 2, 3};
     private long[] learners = {};
+    private long[] incoming = {};
+    private long[] demoting = {};
     private long[] pending = {};
     private long leader = 1;
     private long sizeMiB = 100;
@@ -123,6 +125,18 @@ final class FakeCluster implements ControllerCluster {
       return this;
     }
 
+    /** Joint state: peers on these stores are IncomingVoter (listed apart from voters). */
+    Rg incoming(long... stores) {
+      incoming = stores;
+      return this;
+    }
+
+    /** Joint state: peers on these stores are DemotingVoter (listed apart from voters). */
+    Rg demoting(long... stores) {
+      demoting = stores;
+      return this;
+    }
+
     Rg pending(long... stores) {
       pending = stores;
       return this;
@@ -150,11 +164,16 @@ final class FakeCluster implements ControllerCluster {
         m.addPeers(Metapb.Peer.newBuilder().setId(peerId(id, s)).setStoreId(s)
             .setRole(Metapb.PeerRole.Voter));
       }
-      for (long s : learners) {
-        m.addPeers(Metapb.Peer.newBuilder().setId(peerId(id, s)).setStoreId(s)
-            .setRole(Metapb.PeerRole.Learner));
-      }
+      addPeers(m, learners, Metapb.PeerRole.Learner);
+      addPeers(m, incoming, Metapb.PeerRole.IncomingVoter);
+      addPeers(m, demoting, Metapb.PeerRole.DemotingVoter);
       return m.build();
+    }
+
+    private void addPeers(Metapb.Region.Builder m, long[] stores, Metapb.PeerRole role) {
+      for (long s : stores) {
+        m.addPeers(Metapb.Peer.newBuilder().setId(peerId(id, s)).setStoreId(s).setRole(role));
+      }
     }
 
     RegionInfo build() {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jpd.core.operator.AddLearner;
 import dev.jpd.core.operator.CancelReason;
+import dev.jpd.core.operator.ChangePeerV2Enter;
+import dev.jpd.core.operator.ChangePeerV2Leave;
+import dev.jpd.core.operator.DemoteVoter;
 import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.OpStatus;
 import dev.jpd.core.operator.Operator;
@@ -127,6 +130,51 @@ class OperatorControllerDispatchTest {
       assertThat(h.timerCount("pd_schedule_finish_operator_steps_duration", step)).as(step)
           .isEqualTo(1);
     }
+  }
+
+  @Test
+  void aJointConsensusPlanProgressesThroughEnterAndLeave() {
+    h.config.v2 = true;
+    long p4 = FakeCluster.Rg.peerId(1, 4);
+    long p3 = FakeCluster.Rg.peerId(1, 3);
+    List<PromoteLearner> promote = List.of(new PromoteLearner(4, p4));
+    List<DemoteVoter> demote = List.of(new DemoteVoter(3, p3));
+    Operator op = h.op("replace-rule-down-peer", 1, OpKind.of(OpKind.REPLICA), Priority.HIGH,
+        new AddLearner(4, p4), new ChangePeerV2Enter(promote, demote),
+        new ChangePeerV2Leave(promote, demote), new RemovePeer(3, p3));
+    assertThat(h.oc.add(op).accepted()).isTrue();
+    h.sink.drain();
+
+    h.report(FakeCluster.Rg.of(1).learners(4).confVer(11));
+    Pdpb.ChangePeerV2 enter = only(h.sink.drain(), 1).getChangePeerV2();
+    assertThat(enter.getChangesList()).extracting(c -> c.getChangeType())
+        .containsExactly(ConfChangeType.AddNode, ConfChangeType.AddLearnerNode);
+    // the push scheduled at the start (5 s, for the add-learner) re-sends the joint step, and
+    // from then on every 2 s
+    h.advance(Duration.ofSeconds(5));
+    h.oc.pushOperators();
+    assertThat(only(h.sink.drain(), 1).getChangePeerV2()).isEqualTo(enter);
+    h.advance(Duration.ofMillis(1_999));
+    h.oc.pushOperators();
+    assertThat(h.sink.drain()).isEmpty();
+    h.advance(Duration.ofMillis(1));
+    h.oc.pushOperators();
+    assertThat(only(h.sink.drain(), 1).getChangePeerV2()).isEqualTo(enter);
+
+    // joint state: conf_ver moved by the two changes, which the operator explains
+    h.report(FakeCluster.Rg.of(1).voters(1, 2).incoming(4).demoting(3).confVer(13));
+    assertThat(op.status()).isEqualTo(OpStatus.STARTED);
+    Pdpb.RegionHeartbeatResponse leave = only(h.sink.drain(), 1);
+    assertThat(leave.hasChangePeerV2()).isTrue();
+    assertThat(leave.getChangePeerV2().getChangesCount()).isZero();
+
+    h.report(FakeCluster.Rg.of(1).voters(1, 2, 4).learners(3).confVer(15));
+    assertThat(only(h.sink.drain(), 1).getChangePeerV2().getChanges(0).getChangeType())
+        .isEqualTo(ConfChangeType.RemoveNode);
+    h.report(FakeCluster.Rg.of(1).voters(1, 2, 4).confVer(16));
+    assertThat(op.status()).isEqualTo(OpStatus.SUCCESS);
+    assertThat(h.timerCount("pd_schedule_finish_operator_steps_duration", "ChangePeerV2Enter"))
+        .isEqualTo(1);
   }
 
   @Test
