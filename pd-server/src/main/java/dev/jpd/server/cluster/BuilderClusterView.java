@@ -19,12 +19,15 @@ public final class BuilderClusterView implements BuilderCluster {
   private final IdAllocator ids;
   private final LiveConfig config;
   private final Clock clock;
+  private final long watchingSinceMillis;
 
+  /** Store silence is counted from no earlier than now: a PD just started gives a grace period. */
   public BuilderClusterView(RaftCluster cluster, IdAllocator ids, LiveConfig config, Clock clock) {
     this.cluster = cluster;
     this.ids = ids;
     this.config = config;
     this.clock = clock;
+    this.watchingSinceMillis = clock.millis();
   }
 
   @Override
@@ -64,6 +67,7 @@ public final class BuilderClusterView implements BuilderCluster {
   }
 
   private StoreStatus status(StoreInfo s) {
-    return StoreStates.classify(s, clock.millis(), config.current().schedule().maxStoreDownTime());
+    return StoreStates.classify(
+        s, clock.millis(), config.current().schedule().maxStoreDownTime(), watchingSinceMillis);
   }
 }
