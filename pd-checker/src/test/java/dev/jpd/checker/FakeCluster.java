@@ -220,6 +220,10 @@ public final class FakeCluster {
     return RegionInfo.fromHeartbeat(hb.build());
   }
 
+  public StoreInfo store(long id) {
+    return stores.get(id);
+  }
+
   public RegionInfo region(long id) {
     return regions.getRegion(id);
   }
