@@ -1,6 +1,8 @@
 package dev.jpd.checker;
 
 import dev.jpd.core.operator.Operator;
+import dev.jpd.core.region.RegionInfo;
+import dev.jpd.proto.Metapb;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +21,11 @@ public final class CheckRequest {
   private Draft current;
   private Reason currentReason;
   private boolean retryLater;
+  private RegionInfo peersOf;
+  private List<Metapb.Peer> peers;
+  private int voters;
+  private int learners;
+  private boolean joint;
   private int missingReplicas;
 
   private CheckRequest(boolean dryRun) {
@@ -57,6 +64,46 @@ public final class CheckRequest {
   /** How many replicas the region misses (0 when none): its rank in the priority list. */
   public int missingReplicas() {
     return missingReplicas;
+  }
+
+  // ---- the region's peers, built once per check (RegionInfo builds them on every call) ----
+
+  /** The region's peers; computed once per request and region snapshot. */
+  List<Metapb.Peer> peers(RegionInfo region) {
+    if (peersOf != region) {
+      peersOf = region;
+      peers = region.peers();
+      voters = 0;
+      learners = 0;
+      joint = false;
+      for (Metapb.Peer p : peers) {
+        switch (p.getRole()) {
+          case Learner -> learners++;
+          case IncomingVoter, DemotingVoter -> {
+            voters++;
+            joint = true;
+          }
+          default -> voters++;
+        }
+      }
+    }
+    return peers;
+  }
+
+  /** Voters (every role but learner) of the region. */
+  int voterCount(RegionInfo region) {
+    peers(region);
+    return voters;
+  }
+
+  int learnerCount(RegionInfo region) {
+    peers(region);
+    return learners;
+  }
+
+  boolean inJointState(RegionInfo region) {
+    peers(region);
+    return joint;
   }
 
   // ---- written by the chain and the checkers ----

@@ -42,7 +42,12 @@ public final class CheckerChain {
    * before running it, or after it built something).
    */
   private record Run(Checker checker, Predicate<CheckerConfig> applies, OpKind limitKind,
-      ToLongFunction<CheckerConfig> limit, boolean limitFirst) implements Link {}
+      ToLongFunction<CheckerConfig> limit, boolean limitFirst, String type) implements Link {
+    Run(Checker checker, Predicate<CheckerConfig> applies, OpKind limitKind,
+        ToLongFunction<CheckerConfig> limit, boolean limitFirst) {
+      this(checker, applies, limitKind, limit, limitFirst, checker.name() + "-checker");
+    }
+  }
 
   private record Gate(String name, Predicate<RegionInfo> stops, String why) implements Link {}
 
@@ -113,7 +118,7 @@ public final class CheckerChain {
       }
       Run run = (Run) link;
       Checker c = run.checker();
-      String type = c.name() + "-checker";
+      String type = run.type();
       if (!run.applies().test(cfg)) {
         if (req.dryRun()) {
           req.begin(c.name());

@@ -4,7 +4,6 @@ import dev.jpd.core.operator.BuildResult;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.OperatorCreator;
 import dev.jpd.core.region.RegionInfo;
-import dev.jpd.proto.Metapb;
 import java.util.List;
 
 /**
@@ -26,19 +25,9 @@ final class JointStateChecker implements Checker {
     return NAME;
   }
 
-  static boolean inJointState(RegionInfo region) {
-    for (Metapb.Peer p : region.peers()) {
-      if (p.getRole() == Metapb.PeerRole.IncomingVoter
-          || p.getRole() == Metapb.PeerRole.DemotingVoter) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Override
   public List<Operator> check(RegionInfo region, CheckRequest req) {
-    if (!inJointState(region)) {
+    if (!req.inJointState(region)) {
       return List.of();
     }
     req.saw("region is in a joint state");

@@ -28,6 +28,9 @@ final class LearnerChecker implements Checker {
 
   @Override
   public List<Operator> check(RegionInfo region, CheckRequest req) {
+    if (req.learnerCount(region) == 0) {
+      return List.of();
+    }
     for (Metapb.Peer p : region.learners()) {
       if (region.getPendingPeer(p.getId()) != null) {
         req.saw("learner " + p.getId() + " on store " + p.getStoreId() + " is pending");

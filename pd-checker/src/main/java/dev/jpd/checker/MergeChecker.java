@@ -92,7 +92,7 @@ final class MergeChecker implements Checker {
           + region.approximateKeys() + " keys (max-merge-region-size "
           + cfg.maxMergeRegionSizeMiB() + ", max-merge-region-keys " + maxKeys + ")");
     }
-    String unfit = unfit(region, cfg);
+    String unfit = unfit(region, cfg, req);
     if (unfit != null) {
       return notReady(req, unfit);
     }
@@ -133,13 +133,15 @@ final class MergeChecker implements Checker {
   }
 
   /** Why the region may not take part in a merge (unhealthy, not fully replicated), or null. */
-  private static String unfit(RegionInfo r, CheckerConfig cfg) {
+  private static String unfit(RegionInfo r, CheckerConfig cfg, CheckRequest req) {
     if (!r.downPeers().isEmpty() || !r.pendingPeers().isEmpty()) {
       return "region " + r.id() + " has down or pending peers";
     }
-    if (!r.learners().isEmpty() || r.peers().size() != cfg.maxReplicas()) {
-      return "region " + r.id() + " has " + r.peers().size() + " peers ("
-          + r.learners().size() + " learners), max-replicas is " + cfg.maxReplicas();
+    int peers = req.peers(r).size();
+    int learners = req.learnerCount(r);
+    if (learners > 0 || peers != cfg.maxReplicas()) {
+      return "region " + r.id() + " has " + peers + " peers (" + learners
+          + " learners), max-replicas is " + cfg.maxReplicas();
     }
     return null;
   }
@@ -160,7 +162,7 @@ final class MergeChecker implements Checker {
     } else if (!peerStoresServing(region, adj)) {
       why = which + " region " + adj.id() + " has a peer on a removing store";
     } else {
-      why = unfit(adj, cfg);
+      why = unfit(adj, cfg, CheckRequest.forPatrol());
     }
     if (why != null && req.dryRun()) {
       req.saw(why);

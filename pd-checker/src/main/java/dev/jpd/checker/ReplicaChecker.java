@@ -55,10 +55,15 @@ final class ReplicaChecker implements Checker {
   @Override
   public List<Operator> check(RegionInfo region, CheckRequest req) {
     CheckerConfig cfg = cluster.config();
-    req.missingReplicas(cfg.maxReplicas() - region.peers().size());
-    Operator op = checkDownPeer(region, cfg, req);
+    List<Metapb.Peer> peers = req.peers(region);
+    req.missingReplicas(cfg.maxReplicas() - peers.size());
+    StoreStatus[] status = new StoreStatus[peers.size()];
+    for (int i = 0; i < status.length; i++) {
+      status[i] = cluster.storeStatus(peers.get(i).getStoreId());
+    }
+    Operator op = checkDownPeer(region, peers, status, cfg, req);
     if (op == null) {
-      op = checkOfflinePeer(region, cfg, req);
+      op = checkOfflinePeer(region, peers, status, cfg, req);
     }
     if (op == null) {
       op = checkMakeUpReplica(region, cfg, req);
@@ -72,7 +77,8 @@ final class ReplicaChecker implements Checker {
     return op == null ? List.of() : List.of(op);
   }
 
-  private Operator checkDownPeer(RegionInfo region, CheckerConfig cfg, CheckRequest req) {
+  private Operator checkDownPeer(RegionInfo region, List<Metapb.Peer> peers,
+      StoreStatus[] status, CheckerConfig cfg, CheckRequest req) {
     long downStore = 0;
     for (Pdpb.PeerStats stats : region.downPeers()) {
       long storeId = stats.getPeer().getStoreId();
@@ -92,10 +98,9 @@ final class ReplicaChecker implements Checker {
       }
     }
     if (downStore == 0) {
-      for (Metapb.Peer p : region.peers()) {
-        StoreStatus st = cluster.storeStatus(p.getStoreId());
-        if (st != null && st.down()) {
-          downStore = p.getStoreId();
+      for (int i = 0; i < status.length; i++) {
+        if (status[i] != null && status[i].down()) {
+          downStore = peers.get(i).getStoreId();
           break;
         }
       }
@@ -113,36 +118,37 @@ final class ReplicaChecker implements Checker {
     return fixPeer(region, downStore, DOWN, cfg, req);
   }
 
-  private Operator checkOfflinePeer(RegionInfo region, CheckerConfig cfg, CheckRequest req) {
-    for (Metapb.Peer p : region.peers()) {
-      StoreInfo s = cluster.store(p.getStoreId());
-      if (s == null) {
+  private Operator checkOfflinePeer(RegionInfo region, List<Metapb.Peer> peers,
+      StoreStatus[] status, CheckerConfig cfg, CheckRequest req) {
+    for (int i = 0; i < status.length; i++) {
+      Metapb.Peer p = peers.get(i);
+      if (status[i] == null) {
         req.saw("store " + p.getStoreId() + " of peer " + p.getId() + " is unknown");
         return null;
       }
-      if (s.meta().getState() == Metapb.StoreState.Up) {
+      if (status[i].state() == Metapb.StoreState.Up) {
         continue;
       }
       if (req.dryRun()) {
-        req.saw("peer " + p.getId() + " is on store " + s.id() + " which is "
-            + s.meta().getState());
+        req.saw("peer " + p.getId() + " is on store " + p.getStoreId() + " which is "
+            + status[i].state());
       }
       if (!cfg.enableReplaceOfflineReplica()) {
         req.saw("enable-replace-offline-replica is off");
         return null;
       }
-      if (!region.learners().isEmpty()) {
+      if (req.learnerCount(region) > 0) {
         req.saw("the region has learners: waiting for them before replacing offline peers");
         req.reason(Reason.NOT_READY, "region has learners");
         return null;
       }
-      return fixPeer(region, s.id(), OFFLINE, cfg, req);
+      return fixPeer(region, p.getStoreId(), OFFLINE, cfg, req);
     }
     return null;
   }
 
   private Operator checkMakeUpReplica(RegionInfo region, CheckerConfig cfg, CheckRequest req) {
-    int peers = region.peers().size();
+    int peers = req.peers(region).size();
     if (peers >= cfg.maxReplicas()) {
       return null;
     }
@@ -166,7 +172,7 @@ final class ReplicaChecker implements Checker {
   private Operator checkRemoveExtraReplica(RegionInfo region, CheckerConfig cfg,
       CheckRequest req) {
     // a learner being added makes the region exceed max-replicas for a while: count voters only
-    int voters = region.voters().size();
+    int voters = req.voterCount(region);
     if (voters <= cfg.maxReplicas()) {
       return null;
     }
@@ -214,7 +220,7 @@ final class ReplicaChecker implements Checker {
 
   private Operator fixPeer(RegionInfo region, long storeId, String status, CheckerConfig cfg,
       CheckRequest req) {
-    if (region.voters().size() > cfg.maxReplicas()) {
+    if (req.voterCount(region) > cfg.maxReplicas()) {
       return build(OperatorBuilder.of("remove-extra-" + status + "-replica", cluster, region)
           .removePeer(storeId).priority(Priority.HIGH), req);
     }

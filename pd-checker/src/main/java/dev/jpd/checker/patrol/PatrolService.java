@@ -326,6 +326,11 @@ public final class PatrolService {
     return scanLimit;
   }
 
+  /** Whether the scan is at the start of the key space (a round just ended, or none began). */
+  boolean scanKeyEmpty() {
+    return scanKey.length == 0;
+  }
+
   int urgentCount() {
     return urgent.size();
   }
