@@ -140,6 +140,11 @@ public final class CacheCheckerCluster implements CheckerCluster {
   }
 
   @Override
+  public StoreStatus storeStatus(StoreInfo s) {
+    return StoreStates.classify(s, clock.millis(), config().maxStoreDownTime(), watchingSinceMillis);
+  }
+
+  @Override
   public boolean lowSpace(StoreInfo store) {
     return StoreStates.lowSpace(store, config().lowSpaceRatio(), regions.size());
   }

@@ -69,7 +69,7 @@ final class ReplicaStrategy {
     filters.addAll(extra);
     List<Candidate> passed = new ArrayList<>();
     for (StoreInfo s : cluster.stores()) {
-      StoreStatus st = cluster.storeStatus(s.id());
+      StoreStatus st = cluster.storeStatus(s);
       if (st != null && passes(s, st, filters)) {
         passed.add(new Candidate(s, st, LocationScores.distinctScore(labels, coLocation, s)));
       }
@@ -142,7 +142,7 @@ final class ReplicaStrategy {
     double pickDistinct = 0;
     double pickScore = 0;
     for (StoreInfo s : regionStores) {
-      StoreStatus st = cluster.storeStatus(s.id());
+      StoreStatus st = cluster.storeStatus(s);
       if (st == null || !passes(s, st, source)) {
         continue;
       }

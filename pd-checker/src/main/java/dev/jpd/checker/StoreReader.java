@@ -16,6 +16,11 @@ public interface StoreReader {
    */
   StoreStatus storeStatus(long storeId);
 
+  /** The state of a store taken from {@link #stores()} (no second look-up). */
+  default StoreStatus storeStatus(StoreInfo store) {
+    return storeStatus(store.id());
+  }
+
   /** Whether the store is low on space ({@code low-space-ratio}). */
   boolean lowSpace(StoreInfo store);
 }

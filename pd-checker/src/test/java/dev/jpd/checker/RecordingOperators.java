@@ -20,6 +20,7 @@ public final class RecordingOperators implements Operators {
   private final Map<Long, Operator> running = new HashMap<>();
   private final List<Operator> added = new ArrayList<>();
   private final Map<OpKind, Long> extraCount = new HashMap<>();
+  private final Map<OpKind, Long> runningCount = new HashMap<>();
   private String refuse;
 
   /** Refuse every addWaiting with this reason (null accepts again). */
@@ -39,11 +40,15 @@ public final class RecordingOperators implements Operators {
   }
 
   public synchronized void finish(long regionId) {
-    running.remove(regionId);
+    Operator op = running.remove(regionId);
+    if (op != null) {
+      runningCount.merge(op.schedulerKind(), -1L, Long::sum);
+    }
   }
 
   public synchronized void finishAll() {
     running.clear();
+    runningCount.clear();
   }
 
   @Override
@@ -58,7 +63,13 @@ public final class RecordingOperators implements Operators {
     }
     for (Operator op : ops) {
       added.add(op);
-      running.put(op.regionId(), op);
+      Operator old = running.put(op.regionId(), op);
+      if (old != null) {
+        runningCount.merge(old.schedulerKind(), -1L, Long::sum);
+      }
+      if (op.schedulerKind() != null) {
+        runningCount.merge(op.schedulerKind(), 1L, Long::sum);
+      }
     }
     return AddResult.OK;
   }
@@ -88,25 +99,21 @@ public final class RecordingOperators implements Operators {
 
   @Override
   public synchronized boolean remove(long regionId, CancelReason reason) {
-    return running.remove(regionId) != null;
+    boolean had = running.containsKey(regionId);
+    finish(regionId);
+    return had;
   }
 
   @Override
   public synchronized int removeAll(CancelReason reason) {
     int n = running.size();
-    running.clear();
+    finishAll();
     return n;
   }
 
   @Override
   public synchronized long count(OpKind kind) {
-    long n = extraCount.getOrDefault(kind, 0L);
-    for (Operator op : running.values()) {
-      if (op.schedulerKind() == kind) {
-        n++;
-      }
-    }
-    return n;
+    return extraCount.getOrDefault(kind, 0L) + runningCount.getOrDefault(kind, 0L);
   }
 
   @Override

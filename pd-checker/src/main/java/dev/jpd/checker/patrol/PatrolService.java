@@ -4,6 +4,7 @@ import dev.jpd.checker.CheckRequest;
 import dev.jpd.checker.CheckerChain;
 import dev.jpd.checker.CheckerCluster;
 import dev.jpd.checker.CheckerConfig;
+import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.Operators;
 import dev.jpd.core.region.RegionInfo;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *       them the moment a heartbeat or a store-state change shows them unhealthy), up to a
  *       budget per tick;
  *   <li>the priority regions (missing replicas, linear back-off);
- *   <li>the pending regions (a limit or a temporarily unavailable store stopped them; TTL 3 min);
+ *   <li>the pending regions (a limit or a temporarily unavailable store stopped them; TTL 3 min),
+ *       at most 128 a tick, and none while {@code replica-schedule-limit} is full;
  *   <li>one suspect key range;
  *   <li>the next batch of the key-ordered scan: {@code clamp(regions / 1024, 128, 8192)} regions
  *       from where the last batch ended; when it reaches the end of the key space a full round is
@@ -52,6 +54,8 @@ public final class PatrolService {
   /** Urgent regions checked per tick at most. */
   static final int URGENT_BUDGET = 8192;
   static final int SUSPECT_SCAN_LIMIT = 1024;
+  /** Pending regions re-checked per tick at most (PD re-checks all of them every tick). */
+  static final int PENDING_BUDGET = 128;
   private static final byte[] NO_KEY = new byte[0];
 
   /** The service's states; the transition table is {@link #transition}. */
@@ -225,8 +229,12 @@ public final class PatrolService {
       }
       tryAddOperators(r);
     }
-    for (long id : pending.take(scanLimit, now)) {
-      checkById(id);
+    // While replica-schedule-limit is full nothing waiting for a replica operator can go;
+    // re-checking costs a store search each. The scan still reaches every region.
+    if (operators.count(OpKind.REPLICA) < cfg.replicaScheduleLimit()) {
+      for (long id : pending.take(PENDING_BUDGET, now)) {
+        checkById(id);
+      }
     }
     checkSuspectRange(now);
     scanBatch(now);

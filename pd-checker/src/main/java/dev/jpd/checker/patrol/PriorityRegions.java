@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * PD's {@code PriorityInspector}: regions missing replicas, most missing first, re-checked with a
@@ -24,7 +25,11 @@ final class PriorityRegions {
   }
 
   private final Map<Long, Entry> entries = new HashMap<>();
+  /** How many entries miss each count: finds the least missing without a scan. */
+  private final TreeMap<Integer, Integer> byMissing = new TreeMap<>();
   private final int capacity;
+  /** No entry is due before this; saves a scan per tick. */
+  private long nextDueMillis = Long.MAX_VALUE;
 
   PriorityRegions(int capacity) {
     this.capacity = capacity;
@@ -33,12 +38,14 @@ final class PriorityRegions {
   /** Records how many replicas the region misses after a check (0 removes it). */
   synchronized void update(long regionId, int missing, long nowMillis) {
     if (missing <= 0) {
-      entries.remove(regionId);
+      remove(regionId);
       return;
     }
     Entry e = entries.get(regionId);
     if (e != null) {
+      count(e.missing, -1);
       e.missing = missing;
+      count(missing, 1);
       return;
     }
     if (entries.size() >= capacity && !evictBelow(missing)) {
@@ -48,22 +55,26 @@ final class PriorityRegions {
     e.missing = missing;
     e.lastMillis = nowMillis;
     entries.put(regionId, e);
+    count(missing, 1);
+    nextDueMillis = Math.min(nextDueMillis, nowMillis);
+  }
+
+  private void count(int missing, int delta) {
+    byMissing.merge(missing, delta, (a, b) -> a + b == 0 ? null : a + b);
   }
 
   private boolean evictBelow(int missing) {
-    Long victim = null;
-    int least = Integer.MAX_VALUE;
-    for (Map.Entry<Long, Entry> me : entries.entrySet()) {
-      if (me.getValue().missing < least) {
-        least = me.getValue().missing;
-        victim = me.getKey();
-      }
-    }
-    if (victim == null || least >= missing) {
+    if (byMissing.isEmpty() || byMissing.firstKey() >= missing) {
       return false;
     }
-    entries.remove(victim);
-    return true;
+    int least = byMissing.firstKey();
+    for (Map.Entry<Long, Entry> me : entries.entrySet()) {
+      if (me.getValue().missing == least) {
+        remove(me.getKey());
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -71,13 +82,21 @@ final class PriorityRegions {
    * restarts.
    */
   synchronized List<Long> due(long nowMillis, long intervalMillis) {
+    if (nowMillis < nextDueMillis) {
+      return List.of();
+    }
     List<Map.Entry<Long, Entry>> due = new ArrayList<>();
+    long next = Long.MAX_VALUE;
     for (Map.Entry<Long, Entry> me : entries.entrySet()) {
       Entry e = me.getValue();
       if (e.lastMillis + (long) e.attempt * BACKOFF_FACTOR * intervalMillis <= nowMillis) {
         due.add(me);
+        next = Math.min(next, nowMillis + (long) (e.attempt + 1) * BACKOFF_FACTOR * intervalMillis);
+      } else {
+        next = Math.min(next, e.lastMillis + (long) e.attempt * BACKOFF_FACTOR * intervalMillis);
       }
     }
+    nextDueMillis = next;
     due.sort((a, b) -> Integer.compare(b.getValue().missing, a.getValue().missing));
     List<Long> ids = new ArrayList<>(due.size());
     for (Map.Entry<Long, Entry> me : due) {
@@ -89,7 +108,10 @@ final class PriorityRegions {
   }
 
   synchronized void remove(long regionId) {
-    entries.remove(regionId);
+    Entry e = entries.remove(regionId);
+    if (e != null) {
+      count(e.missing, -1);
+    }
   }
 
   synchronized int size() {
