@@ -84,14 +84,13 @@ final class PatrolBench {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long cpu0 = mx.getCurrentThreadCpuTime();
     long wall0 = System.nanoTime();
-    long rounds0 = metrics.lastRoundMillis();
     int ticks = round(patrol);
     long cpu = mx.getCurrentThreadCpuTime() - cpu0;
     long wall = System.nanoTime() - wall0;
     System.out.printf("pass regions=%d unhealthy=%d%% limits=%s ticks=%d batch=%d cpu=%.3f s"
-            + " wall=%.3f s operators=%d pending=%d (round %d ms)%n", n, unhealthyPercent,
+            + " wall=%.3f s operators=%d pending=%d%n", n, unhealthyPercent,
         liftLimits ? "lifted" : "default", ticks, patrol.scanLimit(), cpu / 1e9, wall / 1e9,
-        ops.added().size(), patrol.pendingRegionIds().size(), rounds0);
+        ops.added().size(), patrol.pendingRegionIds().size());
   }
 
   /** Ticks until the scan has gone once over the key space; returns the ticks. */
