@@ -61,11 +61,23 @@ final class StoreFilters {
             + cluster.config().lowSpaceRatio() + ")");
   }
 
-  /** TiFlash stores hold learners for columnar replicas only, never a TiKV replica. */
+  /**
+   * Stores reserved for a special use (label {@code specialUse} = {@code hotRegion} or {@code
+   * reserved}) and TiFlash stores (label {@code engine=tiflash}, columnar learners only) never get
+   * a TiKV replica from the replica checker.
+   */
   static StoreFilter specialUse() {
-    return of("special-use", (s, st) -> !"tiflash".equalsIgnoreCase(
-            LocationScores.labelValue(s, "engine")),
-        (s, st) -> "special-use store (engine=tiflash)");
+    return of("special-use", (s, st) -> specialUse(s) == null,
+        (s, st) -> "special-use store (" + specialUse(s) + ")");
+  }
+
+  private static String specialUse(StoreInfo s) {
+    String use = LocationScores.labelValue(s, "specialUse");
+    if (use.equals("hotRegion") || use.equals("reserved")) {
+      return "specialUse=" + use;
+    }
+    return "tiflash".equalsIgnoreCase(LocationScores.labelValue(s, "engine"))
+        ? "engine=tiflash" : null;
   }
 
   /** The temporary states that keep a store from taking a replica right now. */
@@ -76,29 +88,29 @@ final class StoreFilters {
     f.add(of("busy", (s, st) -> !s.stats().getIsBusy(), (s, st) -> "store reports busy"));
     f.add(snapshots(cluster));
     f.add(of("pending-peers",
-        (s, st) -> cluster.storePendingPeerCount(s.id()) <= cluster.config().maxPendingPeerCount(),
+        (s, st) -> cluster.config().maxPendingPeerCount() <= 0
+            || cluster.storePendingPeerCount(s.id()) <= cluster.config().maxPendingPeerCount(),
         (s, st) -> "too many pending peers: " + cluster.storePendingPeerCount(s.id())
             + " > max-pending-peer-count " + cluster.config().maxPendingPeerCount()));
     return f;
   }
 
-  /** A store sending, receiving or applying more than {@code max-snapshot-count} snapshots. */
+  /** A store sending or receiving more than {@code max-snapshot-count} snapshots. */
   static StoreFilter snapshots(CheckerCluster cluster) {
     return of("snapshots", (s, st) -> {
       long max = cluster.config().maxSnapshotCount();
-      return s.stats().getSendingSnapCount() <= max && s.stats().getReceivingSnapCount() <= max
-          && s.stats().getApplyingSnapCount() <= max;
+      return s.stats().getSendingSnapCount() <= max && s.stats().getReceivingSnapCount() <= max;
     }, (s, st) -> "too many snapshots: sending " + s.stats().getSendingSnapCount()
-        + ", receiving " + s.stats().getReceivingSnapCount() + ", applying "
-        + s.stats().getApplyingSnapCount() + " (max-snapshot-count "
+        + ", receiving " + s.stats().getReceivingSnapCount() + " (max-snapshot-count "
         + cluster.config().maxSnapshotCount() + ")");
   }
 
-  /** A store that may give up a replica: not Tombstone, not Down, not busy, not snapshotting. */
+  /**
+   * A store that may give up a replica now (PD's region-source conditions): not busy, not
+   * snapshotting. A Down or Offline store may: removing its peer is the point.
+   */
   static List<StoreFilter> source(CheckerCluster cluster) {
     List<StoreFilter> f = new ArrayList<>();
-    f.add(of("store-state", (s, st) -> !s.isTombstone() && !st.down(),
-        (s, st) -> "store is " + st.stateName()));
     f.add(of("busy", (s, st) -> !s.stats().getIsBusy(), (s, st) -> "store reports busy"));
     f.add(snapshots(cluster));
     return f;
@@ -106,28 +118,37 @@ final class StoreFilters {
 
   /**
    * {@code isolation-level}: the target must not share the location, down to that level, with
-   * any of {@code coLocation}.
+   * any of {@code coLocation} (PD: a level not among the labels counts as the first one; with no
+   * co-located store nothing qualifies).
    */
   static StoreFilter isolation(String level, List<String> labels, List<StoreInfo> coLocation) {
-    int idx = indexOfIgnoreCase(labels, level);
+    int idx = Math.max(0, indexOfIgnoreCase(labels, level));
     List<List<String>> taken = new ArrayList<>();
-    if (idx >= 0) {
-      for (StoreInfo s : coLocation) {
-        taken.add(prefix(s, labels, idx));
-      }
+    for (StoreInfo s : coLocation) {
+      taken.add(prefix(s, labels, idx));
     }
-    return of("isolation", (s, st) -> idx < 0 || !taken.contains(prefix(s, labels, idx)),
-        (s, st) -> "same " + level + " as a peer " + prefix(s, labels, idx)
-            + " (isolation-level " + level + ")");
+    return of("isolation", (s, st) -> !taken.isEmpty() && !taken.contains(prefix(s, labels, idx)),
+        (s, st) -> taken.isEmpty() ? "no peer to be isolated from"
+            : "same " + level + " as a peer " + prefix(s, labels, idx)
+                + " (isolation-level " + level + ")");
   }
 
-  /** The target must be better isolated from {@code coLocation} than {@code old} is. */
-  static StoreFilter locationImprover(List<String> labels, List<StoreInfo> coLocation,
+  /**
+   * The target must be better isolated than {@code old} from the region's other stores (PD's
+   * LocationImprover: both scores against {@code regionStores} without {@code old}).
+   */
+  static StoreFilter locationImprover(List<String> labels, List<StoreInfo> regionStores,
       StoreInfo old) {
-    double safe = LocationScores.distinctScore(labels, coLocation, old);
+    List<StoreInfo> others = new ArrayList<>(regionStores.size());
+    for (StoreInfo s : regionStores) {
+      if (s.id() != old.id()) {
+        others.add(s);
+      }
+    }
+    double safe = LocationScores.distinctScore(labels, others, old);
     return of("location-improver",
-        (s, st) -> LocationScores.distinctScore(labels, coLocation, s) > safe,
-        (s, st) -> "isolation score " + LocationScores.distinctScore(labels, coLocation, s)
+        (s, st) -> LocationScores.distinctScore(labels, others, s) > safe,
+        (s, st) -> "isolation score " + LocationScores.distinctScore(labels, others, s)
             + " not above " + safe + " of store " + old.id());
   }
 
