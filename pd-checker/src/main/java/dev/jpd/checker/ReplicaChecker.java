@@ -200,6 +200,9 @@ final class ReplicaChecker implements Checker {
     }
     ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req);
     List<StoreInfo> stores = strategy.regionStores();
+    if (apartAtTopLevel(stores, cfg.locationLabels())) {
+      return null; // every peer already in its own outermost location: nothing can be better
+    }
     long old = strategy.selectStoreToRemove(stores);
     if (old == 0) {
       return null;
@@ -216,6 +219,18 @@ final class ReplicaChecker implements Checker {
     Metapb.Peer peer = Metapb.Peer.newBuilder().setStoreId(target.storeId()).build();
     return build(OperatorBuilder.of("move-to-better-location", cluster, region).removePeer(old)
         .addPeer(peer), req);
+  }
+
+  /** Whether every pair of the stores differs at the first location label. */
+  private static boolean apartAtTopLevel(List<StoreInfo> stores, List<String> labels) {
+    for (int i = 0; i < stores.size(); i++) {
+      for (int j = i + 1; j < stores.size(); j++) {
+        if (LocationScores.compareLocation(stores.get(i), stores.get(j), labels) != 0) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private Operator fixPeer(RegionInfo region, long storeId, String status, CheckerConfig cfg,

@@ -124,6 +124,15 @@ final class ReplicaStrategy {
       return Choice.NONE;
     }
     List<StoreInfo> others = without(regionStores, old);
+    if (labels.isEmpty() || LocationScores.distinctScore(labels, others, oldStore)
+        >= others.size() * Math.pow(LocationScores.BASE, labels.size() - 1)) {
+      // already apart from every other peer at the outermost level: no store can score higher,
+      // so the answer is known without scoring every store
+      if (req.dryRun()) {
+        req.saw("store " + old + " is already as isolated as it can be");
+      }
+      return Choice.NONE;
+    }
     List<StoreFilter> extra = new ArrayList<>();
     extra.add(StoreFilters.locationImprover(labels, regionStores, oldStore));
     if (!labels.isEmpty() && !isolationLevel.isEmpty()) {

@@ -18,6 +18,7 @@ import java.util.Set;
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 0     (all healthy)
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 1     (1 % missing a peer)
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench down 1000000
+ * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 0 zones  (location labels)
  * </pre>
  *
  * "Unhealthy" regions have 2 of 3 peers (make-up-replica). {@code pass} runs with PD's default
@@ -27,6 +28,8 @@ import java.util.Set;
  */
 final class PatrolBench {
   private static final int STORES = 30;
+  /** Stores in 3 zones (store id mod 3), {@code location-labels = zone}; peers in 3 zones. */
+  private static boolean labels;
 
   private PatrolBench() {}
 
@@ -34,6 +37,7 @@ final class PatrolBench {
     String what = args.length > 0 ? args[0] : "pass";
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
     int unhealthyPercent = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    labels = args.length > 3 && args[3].equals("zones");
     switch (what) {
       case "pass" -> {
         pass(n, unhealthyPercent, false);
@@ -51,14 +55,21 @@ final class PatrolBench {
   private static FakeCluster cluster(int n, int unhealthyPercent) {
     FakeCluster fc = new FakeCluster();
     for (long s = 1; s <= STORES; s++) {
-      fc.addStore(s);
+      if (labels) {
+        fc.addStore(s, "zone=z" + (s % 3));
+      } else {
+        fc.addStore(s);
+      }
+    }
+    if (labels) {
+      fc.config(b -> b.locationLabels(java.util.List.of("zone")));
     }
     fc.config(b -> b.splitMergeInterval(java.time.Duration.ZERO));
     long t0 = System.nanoTime();
     for (long id = 1; id <= n; id++) {
       long a = 1 + (id % STORES);
-      long b = 1 + ((id + 7) % STORES);
-      long c = 1 + ((id + 19) % STORES);
+      long b = 1 + ((id + 10) % STORES);
+      long c = 1 + ((id + 20) % STORES);
       boolean sick = unhealthyPercent > 0 && id % (100 / unhealthyPercent) == 0;
       String spec = sick ? a + "* " + b : a + "* " + b + " " + c;
       fc.addRegion(id, spec, 96, 960_000);
