@@ -140,6 +140,11 @@ public final class CheckRequest {
     }
   }
 
+  /** As {@link #reason(Reason, String)}, the words built only for a dry run. */
+  void reason(Reason reason, java.util.function.Supplier<String> detail) {
+    reason(reason, current != null ? detail.get() : null);
+  }
+
   void built(List<Operator> ops) {
     currentReason = Reason.BUILT;
     if (current != null) {

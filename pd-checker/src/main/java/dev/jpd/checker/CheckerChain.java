@@ -131,12 +131,13 @@ public final class CheckerChain {
       events.inc(type, "check");
       if (isPaused(c.name())) {
         events.inc(type, "paused");
-        req.reason(Reason.PAUSED, "paused until " + Instant.ofEpochMilli(pausedUntil.get(c.name())));
+        req.reason(Reason.PAUSED,
+            () -> "paused until " + Instant.ofEpochMilli(pausedUntil.getOrDefault(c.name(), 0L)));
         continue;
       }
       if (run.limitFirst() && overLimit(run, cfg)) {
         events.inc(type, "operator-limit");
-        req.reason(Reason.SCHEDULE_LIMIT, limitText(run, cfg));
+        req.reason(Reason.SCHEDULE_LIMIT, () -> limitText(run, cfg));
         continue;
       }
       List<Operator> ops = c.check(region, req);
@@ -148,7 +149,7 @@ public final class CheckerChain {
       if (!run.limitFirst() && run.limitKind() != null && overLimit(run, cfg)) {
         events.inc(type, "operator-limit");
         req.built(ops);
-        req.override(Reason.SCHEDULE_LIMIT, limitText(run, cfg));
+        req.override(Reason.SCHEDULE_LIMIT, req.dryRun() ? limitText(run, cfg) : "");
         req.markRetryLater();
         continue;
       }

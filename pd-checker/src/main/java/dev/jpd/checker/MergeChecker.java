@@ -70,17 +70,17 @@ final class MergeChecker implements Checker {
     CheckerConfig cfg = cluster.config();
     long now = cluster.clock().millis();
     if (now < startMillis + cfg.splitMergeInterval().toMillis()) {
-      return notReady(req, "within split-merge-interval " + cfg.splitMergeInterval()
+      return notReady(req, () -> "within split-merge-interval " + cfg.splitMergeInterval()
           + " of the start");
     }
     if (recentlySplit(region.id(), now)) {
-      return notReady(req, "split within split-merge-interval " + cfg.splitMergeInterval());
+      return notReady(req, () -> "split within split-merge-interval " + cfg.splitMergeInterval());
     }
     if (!region.hasLeader()) {
-      return notReady(req, "no leader reported yet");
+      return notReady(req, () -> "no leader reported yet");
     }
     if (region.approximateSize() == 0) {
-      return notReady(req, "approximate size not reported yet");
+      return notReady(req, () -> "approximate size not reported yet");
     }
     long maxKeys = cfg.effectiveMaxMergeRegionKeys();
     if (region.approximateSize() > cfg.maxMergeRegionSizeMiB()
@@ -94,10 +94,10 @@ final class MergeChecker implements Checker {
     }
     String unfit = unfit(region, cfg, req);
     if (unfit != null) {
-      return notReady(req, unfit);
+      return notReady(req, () -> unfit);
     }
     if (cluster.isHot(region)) {
-      return notReady(req, "region is hot");
+      return notReady(req, () -> "region is hot");
     }
     RegionInfo next = cluster.nextRegion(region);
     RegionInfo prev = cluster.prevRegion(region);
@@ -111,17 +111,22 @@ final class MergeChecker implements Checker {
       }
     }
     if (target == null) {
-      return notReady(req, "no neighbour to merge with");
+      return notReady(req, () -> "no neighbour to merge with");
     }
+    return mergeInto(region, target, cfg, now, req);
+  }
+
+  private List<Operator> mergeInto(RegionInfo region, RegionInfo target, CheckerConfig cfg,
+      long now, CheckRequest req) {
     long maxTarget = Math.max(MAX_TARGET_REGION_FACTOR * cfg.regionMaxSizeMiB(),
         MAX_TARGET_REGION_SIZE);
     if (target.approximateSize() > maxTarget) {
-      return notReady(req, "target region " + target.id() + " is too large: "
+      return notReady(req, () -> "target region " + target.id() + " is too large: "
           + target.approximateSize() + " MiB > " + maxTarget + " MiB");
     }
     String again = mergedSplitsAgain(region, target, cfg);
     if (again != null) {
-      return notReady(req, again);
+      return notReady(req, () -> again);
     }
     BuildResult<MergePair> r = OperatorCreator.createMergeRegionOperator("merge-region", cluster,
         region, target, OpKind.MERGE.bit(), now);
@@ -220,7 +225,7 @@ final class MergeChecker implements Checker {
     return null;
   }
 
-  private static List<Operator> notReady(CheckRequest req, String why) {
+  private static List<Operator> notReady(CheckRequest req, java.util.function.Supplier<String> why) {
     req.reason(Reason.NOT_READY, why);
     return List.of();
   }

@@ -210,7 +210,7 @@ final class ReplicaChecker implements Checker {
     ReplicaStrategy.Choice target = strategy.selectStoreToImprove(stores, old);
     if (target.storeId() == 0) {
       // not an error: the placement is as good as it gets
-      req.reason(Reason.NOTHING_TO_DO, "no better-isolated store than " + old);
+      req.reason(Reason.NOTHING_TO_DO, () -> "no better-isolated store than " + old);
       return null;
     }
     if (req.dryRun()) {
