@@ -152,4 +152,30 @@ class CheckerChainTest {
     assertThat(req.retryLater()).isTrue();
     assertThat(events).contains("replica-checker/operator-limit");
   }
+
+  @Test
+  void aDryRunChangesNothing() {
+    fc.addStores(1, 2, 3, 4);
+    RegionInfo r = fc.addLeaderRegion(1, 1, 2);
+    Diagnosis d = chain.diagnose(r);
+    assertThat(d.operators()).hasSize(1);
+    assertThat(ops.added()).isEmpty();
+    assertThat(ops.get(1)).isEmpty();
+  }
+
+  @Test
+  void mergeReasonsAreWordedInADryRunOnly() {
+    fc.addStores(1, 2, 3);
+    RegionInfo r = fc.addRegion(1, "1* 2 3", 1, 100);
+    fc.addRegion(2, "1* 2 3", 1, 100);
+    CheckerReport merge = chain.diagnose(r).reports().stream()
+        .filter(x -> x.checker().equals("merge")).findFirst().orElseThrow();
+    assertThat(merge.reason()).isEqualTo(Reason.NOT_READY);
+    assertThat(merge.detail()).isEqualTo("within split-merge-interval PT1H of the start");
+    fc.config(b -> b.mergeScheduleLimit(0));
+    merge = chain.diagnose(r).reports().stream()
+        .filter(x -> x.checker().equals("merge")).findFirst().orElseThrow();
+    assertThat(merge.reason()).isEqualTo(Reason.SCHEDULE_LIMIT);
+    assertThat(merge.detail()).isEqualTo("merge-schedule-limit 0 reached (0 running)");
+  }
 }
