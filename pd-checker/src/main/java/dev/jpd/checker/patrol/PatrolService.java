@@ -309,7 +309,15 @@ public final class PatrolService {
     }
     long now = cluster.clock().millis();
     CheckRequest req = CheckRequest.forPatrol();
-    List<Operator> ops = chain.check(region, req);
+    List<Operator> ops;
+    try {
+      ops = chain.check(region, req);
+    } catch (RuntimeException e) {
+      // one bad region must not stall the scan on the same batch forever
+      metrics.inc("patrol", "check-failed");
+      LOG.warn("check region failed region-id={} error=\"{}\"", id, e.toString(), e);
+      return;
+    }
     priority.update(id, req.missingReplicas(), now);
     if (ops.isEmpty()) {
       if (req.retryLater()) {

@@ -320,4 +320,35 @@ class PatrolServiceTest {
     assertThat(fc.view.storeStatus(3).stateName()).isEqualTo("Down");
     assertThat(fc.store(3).meta().getState()).isEqualTo(Metapb.StoreState.Up);
   }
+
+  @Test
+  void aCheckerFailingOnOneRegionDoesNotStallTheScan() {
+    fc.addStores(1, 2, 3);
+    healthyRegions(3);
+    fc.config(b -> b.enablePlacementRules(true));
+    List<Long> seen = new java.util.ArrayList<>();
+    dev.jpd.checker.Checker rule = new dev.jpd.checker.Checker() {
+      @Override
+      public String name() {
+        return "rule";
+      }
+
+      @Override
+      public List<Operator> check(RegionInfo region, dev.jpd.checker.CheckRequest req) {
+        seen.add(region.id());
+        if (region.id() == 2) {
+          throw new IllegalStateException("bad region");
+        }
+        return List.of();
+      }
+    };
+    chain = CheckerChain.standard(fc.view, ops, metrics.events(), rule);
+    patrol = new PatrolService(chain, fc.view, ops, executor, leader::get, metrics);
+    patrol.start();
+    executor.runFor(Duration.ofMillis(10));
+    assertThat(seen).containsExactly(1L, 2L, 3L);
+    assertThat(registry.get("pd_checker_event_count").tag("type", "patrol")
+        .tag("name", "check-failed").counter().count()).isEqualTo(1);
+    patrol.stop();
+  }
 }
