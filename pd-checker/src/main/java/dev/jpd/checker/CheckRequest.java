@@ -1,0 +1,200 @@
+package dev.jpd.checker;
+
+import dev.jpd.core.operator.Operator;
+import dev.jpd.core.region.RegionInfo;
+import dev.jpd.proto.Metapb;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One pass of the checker chain over one region. A patrol request only carries what the patrol
+ * loop acts on (retry the region later; how many replicas it misses). A dry-run request also
+ * collects, per checker, what it saw, what it would build and why not ({@link #reports()}); the
+ * chain and the checkers have no side effects either way, and only the patrol loop adds
+ * operators, so a dry run changes nothing.
+ *
+ * <p>Not thread-safe: one request per check.
+ */
+public final class CheckRequest {
+  private final boolean dryRun;
+  private final List<CheckerReport> reports;
+  private Draft current;
+  private Reason currentReason;
+  private boolean retryLater;
+  private RegionInfo peersOf;
+  private List<Metapb.Peer> peers;
+  private int voters;
+  private int learners;
+  private boolean joint;
+  private int missingReplicas;
+
+  private CheckRequest(boolean dryRun) {
+    this.dryRun = dryRun;
+    this.reports = dryRun ? new ArrayList<>() : List.of();
+  }
+
+  /** A request from the patrol loop: no explanations collected. */
+  public static CheckRequest forPatrol() {
+    return new CheckRequest(false);
+  }
+
+  /** A dry run: every checker that runs says what it saw and why it built nothing. */
+  public static CheckRequest forDryRun() {
+    return new CheckRequest(true);
+  }
+
+  /** Whether this is a dry run (explanations are collected). */
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  /** The checkers' reports, in chain order; empty unless a dry run. */
+  public List<CheckerReport> reports() {
+    return List.copyOf(reports);
+  }
+
+  /**
+   * Whether the region should be checked again soon (PD's pending/waiting list): a limit was hit
+   * or a target store was only temporarily unavailable.
+   */
+  public boolean retryLater() {
+    return retryLater;
+  }
+
+  /** How many replicas the region misses (0 when none): its rank in the priority list. */
+  public int missingReplicas() {
+    return missingReplicas;
+  }
+
+  // ---- the region's peers, built once per check (RegionInfo builds them on every call) ----
+
+  /** The region's peers; computed once per request and region snapshot. */
+  List<Metapb.Peer> peers(RegionInfo region) {
+    if (peersOf != region) {
+      peersOf = region;
+      peers = region.peers();
+      voters = 0;
+      learners = 0;
+      joint = false;
+      for (Metapb.Peer p : peers) {
+        switch (p.getRole()) {
+          case Learner -> learners++;
+          case IncomingVoter, DemotingVoter -> {
+            voters++;
+            joint = true;
+          }
+          default -> voters++;
+        }
+      }
+    }
+    return peers;
+  }
+
+  /** Voters (every role but learner) of the region. */
+  int voterCount(RegionInfo region) {
+    peers(region);
+    return voters;
+  }
+
+  int learnerCount(RegionInfo region) {
+    peers(region);
+    return learners;
+  }
+
+  boolean inJointState(RegionInfo region) {
+    peers(region);
+    return joint;
+  }
+
+  // ---- written by the chain and the checkers ----
+
+  void begin(String checker) {
+    finish();
+    currentReason = null;
+    if (dryRun) {
+      current = new Draft(checker);
+    }
+  }
+
+  /** Records a fact; callers build costly strings only when {@link #dryRun()}. */
+  void saw(String fact) {
+    if (current != null) {
+      current.saw.add(fact);
+    }
+  }
+
+  void rejected(long storeId, String filter, String why) {
+    if (current != null) {
+      current.rejected.add(new StoreRejection(storeId, filter, why));
+    }
+  }
+
+  /** Records why the current checker built nothing; keeps the first reason given. */
+  void reason(Reason reason, String detail) {
+    if (currentReason == null) {
+      currentReason = reason;
+    }
+    if (current != null && current.reason == null) {
+      current.reason = reason;
+      current.detail = detail;
+    }
+  }
+
+  /** As {@link #reason(Reason, String)}, the words built only for a dry run. */
+  void reason(Reason reason, java.util.function.Supplier<String> detail) {
+    reason(reason, current != null ? detail.get() : null);
+  }
+
+  void built(List<Operator> ops) {
+    currentReason = Reason.BUILT;
+    if (current != null) {
+      current.ops.addAll(ops);
+      current.reason = Reason.BUILT;
+      current.detail = ops.isEmpty() ? "" : ops.get(0).desc();
+    }
+  }
+
+  /** Replaces the current checker's outcome (a limit refuses what it built). */
+  void override(Reason reason, String detail) {
+    currentReason = reason;
+    if (current != null) {
+      current.reason = reason;
+      current.detail = detail;
+    }
+  }
+
+  /** The current checker's outcome so far, or null. */
+  Reason currentReason() {
+    return currentReason;
+  }
+
+  void markRetryLater() {
+    retryLater = true;
+  }
+
+  void missingReplicas(int n) {
+    missingReplicas = Math.max(missingReplicas, n);
+  }
+
+  void finish() {
+    if (current != null) {
+      Reason r = current.reason == null ? Reason.NOTHING_TO_DO : current.reason;
+      reports.add(new CheckerReport(current.checker, current.saw, current.ops, r,
+          current.detail == null ? "" : current.detail, current.rejected));
+      current = null;
+    }
+  }
+
+  private static final class Draft {
+    final String checker;
+    final List<String> saw = new ArrayList<>();
+    final List<Operator> ops = new ArrayList<>();
+    final List<StoreRejection> rejected = new ArrayList<>();
+    Reason reason;
+    String detail;
+
+    Draft(String checker) {
+      this.checker = checker;
+    }
+  }
+}

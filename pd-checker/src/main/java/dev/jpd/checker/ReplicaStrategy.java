@@ -1,0 +1,198 @@
+package dev.jpd.checker;
+
+import dev.jpd.core.region.RegionInfo;
+import dev.jpd.core.store.StoreInfo;
+import dev.jpd.core.store.StoreScores;
+import dev.jpd.core.store.StoreStatus;
+import dev.jpd.proto.Metapb;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Chooses stores for a region's replicas (PD's {@code replica_strategy.go}).
+ *
+ * <p>A target is chosen in two stages: the permanent filters (state, space, special use,
+ * isolation level, extra filters) and the best distinct score over {@code location-labels} pick
+ * the best-isolated candidates; then the temporary filters (disconnected, busy, snapshots, pending
+ * peers) and the lowest region score pick one. When the second stage leaves nothing the choice is
+ * "temporarily none" and the region should be retried soon. Ties go to the lower store id, so
+ * tests are deterministic (PD shuffles). Every store filtered out is recorded into the request.
+ */
+final class ReplicaStrategy {
+  /** A chosen store (0 for none) and whether "none" is only because of temporary states. */
+  record Choice(long storeId, boolean temporary) {
+    static final Choice NONE = new Choice(0, false);
+  }
+
+  private final CheckerCluster cluster;
+  private final RegionInfo region;
+  private final List<String> labels;
+  private final String isolationLevel;
+  private final CheckRequest req;
+
+  ReplicaStrategy(CheckerCluster cluster, RegionInfo region, CheckRequest req) {
+    this.cluster = cluster;
+    this.region = region;
+    this.labels = cluster.config().locationLabels();
+    this.isolationLevel = cluster.config().isolationLevel();
+    this.req = req;
+  }
+
+  /** The stores holding the region's peers (unknown stores left out). */
+  List<StoreInfo> regionStores() {
+    List<StoreInfo> out = new ArrayList<>(region.peers().size());
+    for (Metapb.Peer p : region.peers()) {
+      StoreInfo s = cluster.store(p.getStoreId());
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** A store for a new replica, compared for isolation against {@code coLocation}. */
+  Choice selectStoreToAdd(List<StoreInfo> coLocation, List<StoreFilter> extra) {
+    Set<Long> holding = new HashSet<>();
+    for (Metapb.Peer p : region.peers()) {
+      holding.add(p.getStoreId());
+    }
+    List<StoreFilter> filters = new ArrayList<>();
+    filters.add(StoreFilters.excluded(holding));
+    filters.add(StoreFilters.lowSpace(cluster));
+    filters.add(StoreFilters.specialUse());
+    filters.add(StoreFilters.targetState(cluster));
+    if (!labels.isEmpty() && !isolationLevel.isEmpty()) {
+      filters.add(StoreFilters.isolation(isolationLevel, labels, coLocation));
+    }
+    filters.addAll(extra);
+    List<Candidate> passed = new ArrayList<>();
+    for (StoreInfo s : cluster.stores()) {
+      StoreStatus st = cluster.storeStatus(s);
+      if (st != null && passes(s, st, filters)) {
+        passed.add(new Candidate(s, st, LocationScores.distinctScore(labels, coLocation, s)));
+      }
+    }
+    if (passed.isEmpty()) {
+      return Choice.NONE;
+    }
+    double best = Double.NEGATIVE_INFINITY;
+    for (Candidate c : passed) {
+      best = Math.max(best, c.distinct);
+    }
+    List<StoreFilter> temporary = StoreFilters.temporaryTarget(cluster);
+    StoreInfo target = null;
+    double targetScore = 0;
+    for (Candidate c : passed) {
+      if (c.distinct < best) {
+        if (req.dryRun()) {
+          req.rejected(c.store.id(), "isolation-score",
+              "isolation score " + c.distinct + " below the best " + best);
+        }
+        continue;
+      }
+      if (!passes(c.store, c.status, temporary)) {
+        continue;
+      }
+      double score = regionScore(c.store);
+      if (target == null || score < targetScore
+          || (score == targetScore && c.store.id() < target.id())) {
+        target = c.store;
+        targetScore = score;
+      }
+    }
+    return target == null ? new Choice(0, true) : new Choice(target.id(), false);
+  }
+
+  /**
+   * A store to replace the down or offline peer on {@code old}; the new location may be worse
+   * than the old one (PD's {@code SelectStoreToFix}).
+   */
+  Choice selectStoreToFix(List<StoreInfo> regionStores, long old) {
+    if (regionStores.isEmpty()) {
+      return Choice.NONE;
+    }
+    List<StoreInfo> others = without(regionStores, old);
+    return selectStoreToAdd(others.isEmpty() ? regionStores : others, List.of());
+  }
+
+  /** A store better isolated than {@code old}, to move its peer to (PD's SelectStoreToImprove). */
+  Choice selectStoreToImprove(List<StoreInfo> regionStores, long old) {
+    StoreInfo oldStore = cluster.store(old);
+    if (regionStores.isEmpty() || oldStore == null) {
+      return Choice.NONE;
+    }
+    List<StoreInfo> others = without(regionStores, old);
+    if (labels.isEmpty() || LocationScores.distinctScore(labels, others, oldStore)
+        >= others.size() * Math.pow(LocationScores.BASE, labels.size() - 1)) {
+      // already apart from every other peer at the outermost level: no store can score higher,
+      // so the answer is known without scoring every store
+      if (req.dryRun()) {
+        req.saw("store " + old + " is already as isolated as it can be");
+      }
+      return Choice.NONE;
+    }
+    List<StoreFilter> extra = new ArrayList<>();
+    extra.add(StoreFilters.locationImprover(labels, regionStores, oldStore));
+    if (!labels.isEmpty() && !isolationLevel.isEmpty()) {
+      extra.add(StoreFilters.isolation(isolationLevel, labels, others));
+    }
+    return selectStoreToAdd(others, extra);
+  }
+
+  /**
+   * The store whose peer is best removed: among those that may give one up, the worst isolated,
+   * then the highest region score (PD's {@code SelectStoreToRemove}); 0 for none.
+   */
+  long selectStoreToRemove(List<StoreInfo> regionStores) {
+    List<StoreFilter> source = StoreFilters.source(cluster);
+    StoreInfo pick = null;
+    double pickDistinct = 0;
+    double pickScore = 0;
+    for (StoreInfo s : regionStores) {
+      StoreStatus st = cluster.storeStatus(s);
+      if (st == null || !passes(s, st, source)) {
+        continue;
+      }
+      double distinct = LocationScores.distinctScore(labels, regionStores, s);
+      double score = regionScore(s);
+      if (pick == null || distinct < pickDistinct
+          || (distinct == pickDistinct && (score > pickScore
+              || (score == pickScore && s.id() < pick.id())))) {
+        pick = s;
+        pickDistinct = distinct;
+        pickScore = score;
+      }
+    }
+    return pick == null ? 0 : pick.id();
+  }
+
+  private double regionScore(StoreInfo s) {
+    return StoreScores.regionScore(s, cluster.storeRegionSize(s.id()));
+  }
+
+  private boolean passes(StoreInfo s, StoreStatus st, List<StoreFilter> filters) {
+    for (StoreFilter f : filters) {
+      if (!f.accepts(s, st)) {
+        if (req.dryRun()) {
+          req.rejected(s.id(), f.name(), f.why(s, st));
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<StoreInfo> without(List<StoreInfo> stores, long id) {
+    List<StoreInfo> out = new ArrayList<>(stores.size());
+    for (StoreInfo s : stores) {
+      if (s.id() != id) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private record Candidate(StoreInfo store, StoreStatus status, double distinct) {}
+}

@@ -1,0 +1,84 @@
+package dev.jpd.checker.patrol;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PD's {@code pendingProcessedRegions} (the "waiting list"): regions that could not be scheduled
+ * now because of a limit or a temporarily unavailable store, re-checked on every tick. An entry
+ * lives {@code ttl} from when it first failed (a retry that fails again keeps the first expiry,
+ * so the list drains; the scan rediscovers a region still failing), at most {@code capacity}
+ * entries (the oldest go first).
+ *
+ * <p>Unlike PD, a tick takes at most a budget of entries, oldest first, and a retried entry goes
+ * to the back: 27,000 regions waiting on a store limit do not make every 10 ms tick re-check all
+ * 27,000.
+ */
+final class PendingRegions {
+  static final long TTL_MILLIS = 3 * 60_000L;
+  static final int CAPACITY = 100_000;
+
+  private final LinkedHashMap<Long, Long> expiry = new LinkedHashMap<>();
+  private final long ttlMillis;
+  private final int capacity;
+
+  PendingRegions(long ttlMillis, int capacity) {
+    this.ttlMillis = ttlMillis;
+    this.capacity = capacity;
+  }
+
+  /** Adds the region (or moves it to the back, keeping its expiry). */
+  synchronized void add(long regionId, long nowMillis) {
+    Long until = expiry.remove(regionId);
+    if (until == null) {
+      until = nowMillis + ttlMillis;
+    }
+    if (until <= nowMillis) {
+      return;
+    }
+    expiry.put(regionId, until);
+    if (expiry.size() > capacity) {
+      Iterator<Long> it = expiry.keySet().iterator();
+      it.next();
+      it.remove();
+    }
+  }
+
+  synchronized void remove(long regionId) {
+    expiry.remove(regionId);
+  }
+
+  /** Up to {@code max} live entries from the front, expired ones dropped on the way. */
+  synchronized List<Long> take(int max, long nowMillis) {
+    List<Long> out = new ArrayList<>(Math.min(max, expiry.size()));
+    Iterator<Map.Entry<Long, Long>> it = expiry.entrySet().iterator();
+    while (it.hasNext() && out.size() < max) {
+      Map.Entry<Long, Long> e = it.next();
+      if (e.getValue() <= nowMillis) {
+        it.remove();
+        continue;
+      }
+      out.add(e.getKey());
+    }
+    return out;
+  }
+
+  synchronized boolean contains(long regionId) {
+    return expiry.containsKey(regionId);
+  }
+
+  synchronized List<Long> ids() {
+    return new ArrayList<>(expiry.keySet());
+  }
+
+  synchronized int size() {
+    return expiry.size();
+  }
+
+  synchronized void clear() {
+    expiry.clear();
+  }
+}

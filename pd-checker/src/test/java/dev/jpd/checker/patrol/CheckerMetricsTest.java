@@ -1,0 +1,35 @@
+package dev.jpd.checker.patrol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** PD's metric names and labels. */
+@Timeout(10)
+class CheckerMetricsTest {
+
+  @Test
+  void eventsAreCountedByTypeAndName() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CheckerMetrics m = new CheckerMetrics(registry);
+    m.events().inc("replica-checker", "new-operator");
+    m.events().inc("replica-checker", "new-operator");
+    m.events().inc("merge-checker", "paused");
+    assertThat(registry.get("pd_checker_event_count").tag("type", "replica-checker")
+        .tag("name", "new-operator").counter().count()).isEqualTo(2);
+    assertThat(registry.get("pd_checker_event_count").tag("type", "merge-checker")
+        .tag("name", "paused").counter().count()).isEqualTo(1);
+    assertThat(registry.get("pd_checker_event_count").counters()).hasSize(2);
+  }
+
+  @Test
+  void patrolRoundTimeIsInSeconds() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CheckerMetrics m = new CheckerMetrics(registry);
+    assertThat(registry.get("pd_checker_patrol_regions_time").gauge().value()).isZero();
+    m.patrolRound(1_500);
+    assertThat(registry.get("pd_checker_patrol_regions_time").gauge().value()).isEqualTo(1.5);
+  }
+}

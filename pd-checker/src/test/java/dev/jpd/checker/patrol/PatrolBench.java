@@ -1,0 +1,154 @@
+package dev.jpd.checker.patrol;
+
+import dev.jpd.checker.CheckerChain;
+import dev.jpd.checker.FakeCluster;
+import dev.jpd.checker.RecordingOperators;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Patrol bench (a plain main, not a test): CPU time of the benchmark thread for one full patrol
+ * round over N regions (3 peers on 30 stores, one leader, 10 MiB each), and the time from a store
+ * turning Down to an operator or a pending-list entry for each of its regions.
+ *
+ * <pre>
+ * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 0     (all healthy)
+ * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 1     (1 % missing a peer)
+ * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench down 1000000
+ * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 0 zones  (location labels)
+ * </pre>
+ *
+ * "Unhealthy" regions have 2 of 3 peers (make-up-replica). {@code pass} runs with PD's default
+ * limits (replica-schedule-limit 64: the rest go to the pending list) and again with limits
+ * lifted; ticks run back to back on the clock of the fixture, which does not move, so every tick
+ * is a full batch and the figure is pure CPU.
+ */
+final class PatrolBench {
+  private static final int STORES = 30;
+  /** Stores in 3 zones (store id mod 3), {@code location-labels = zone}; peers in 3 zones. */
+  private static boolean labels;
+
+  private PatrolBench() {}
+
+  public static void main(String[] args) {
+    String what = args.length > 0 ? args[0] : "pass";
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+    int unhealthyPercent = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    labels = args.length > 3 && args[3].equals("zones");
+    switch (what) {
+      case "pass" -> {
+        pass(n, unhealthyPercent, false);
+        pass(n, unhealthyPercent, false);
+        pass(n, unhealthyPercent, true);
+      }
+      case "down" -> {
+        down(n);
+        down(n);
+      }
+      default -> throw new IllegalArgumentException("pass | down, got " + what);
+    }
+  }
+
+  private static FakeCluster cluster(int n, int unhealthyPercent) {
+    FakeCluster fc = new FakeCluster();
+    for (long s = 1; s <= STORES; s++) {
+      if (labels) {
+        fc.addStore(s, "zone=z" + (s % 3));
+      } else {
+        fc.addStore(s);
+      }
+    }
+    if (labels) {
+      fc.config(b -> b.locationLabels(java.util.List.of("zone")));
+    }
+    fc.config(b -> b.splitMergeInterval(java.time.Duration.ZERO));
+    long t0 = System.nanoTime();
+    for (long id = 1; id <= n; id++) {
+      long a = 1 + (id % STORES);
+      long b = 1 + ((id + 10) % STORES);
+      long c = 1 + ((id + 20) % STORES);
+      boolean sick = unhealthyPercent > 0 && id % (100 / unhealthyPercent) == 0;
+      String spec = sick ? a + "* " + b : a + "* " + b + " " + c;
+      fc.addRegion(id, spec, 96, 960_000);
+    }
+    System.out.printf("loaded %d regions in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+    return fc;
+  }
+
+  private static void pass(int n, int unhealthyPercent, boolean liftLimits) {
+    FakeCluster fc = cluster(n, unhealthyPercent);
+    if (liftLimits) {
+      fc.config(b -> b.replicaScheduleLimit(Long.MAX_VALUE));
+    }
+    RecordingOperators ops = new RecordingOperators();
+    CheckerMetrics metrics = new CheckerMetrics(new SimpleMeterRegistry());
+    CheckerChain chain = CheckerChain.standard(fc.view, ops, metrics.events());
+    PatrolService patrol = new PatrolService(chain, fc.view, ops,
+        new dev.jpd.checker.ManualScheduler(fc.clock), () -> true, metrics);
+    patrol.start();
+    patrol.stop(); // the lists and the batch size are set; ticks are driven here
+    round(patrol); // warm-up: the prepare check's count, JIT
+    ops.finishAll();
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long cpu0 = mx.getCurrentThreadCpuTime();
+    long wall0 = System.nanoTime();
+    int ticks = round(patrol);
+    long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+    long wall = System.nanoTime() - wall0;
+    System.out.printf("pass regions=%d unhealthy=%d%% limits=%s ticks=%d batch=%d cpu=%.3f s"
+            + " wall=%.3f s operators=%d pending=%d%n", n, unhealthyPercent,
+        liftLimits ? "lifted" : "default", ticks, patrol.scanLimit(), cpu / 1e9, wall / 1e9,
+        ops.added().size(), patrol.pendingRegionIds().size());
+  }
+
+  /** Ticks until the scan has gone once over the key space; returns the ticks. */
+  private static int round(PatrolService patrol) {
+    int ticks = 0;
+    do {
+      patrol.tick();
+      ticks++;
+    } while (!patrol.scanKeyEmpty());
+    return ticks;
+  }
+
+  private static void down(int n) {
+    FakeCluster fc = cluster(n, 0);
+    fc.config(b -> b.replicaScheduleLimit(Long.MAX_VALUE));
+    RecordingOperators ops = new RecordingOperators();
+    CheckerMetrics metrics = new CheckerMetrics(new SimpleMeterRegistry());
+    CheckerChain chain = CheckerChain.standard(fc.view, ops, metrics.events());
+    PatrolService patrol = new PatrolService(chain, fc.view, ops,
+        new dev.jpd.checker.ManualScheduler(fc.clock), () -> true, metrics);
+    patrol.start();
+    patrol.stop();
+    round(patrol); // warm-up
+    long store = 5;
+    long affected = fc.view.storeRegionIds(store).length;
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long cpu0 = mx.getCurrentThreadCpuTime();
+    long wall0 = System.nanoTime();
+    fc.setStoreDown(store);
+    patrol.storeChanged(store);
+    int ticks = 0;
+    while (patrol.urgentCount() > 0) {
+      patrol.tick();
+      ticks++;
+    }
+    long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+    long wall = System.nanoTime() - wall0;
+    Set<Long> handled = new HashSet<>();
+    ops.added().forEach(op -> handled.add(op.regionId()));
+    handled.addAll(patrol.pendingRegionIds());
+    long[] ids = fc.view.storeRegionIds(store);
+    int covered = 0;
+    for (long id : ids) {
+      covered += handled.contains(id) ? 1 : 0;
+    }
+    System.out.printf("down regions=%d affected=%d ticks=%d cpu=%.3f s wall=%.3f s"
+            + " operators=%d covered=%d%n", n, affected, ticks, cpu / 1e9, wall / 1e9,
+        ops.added().size(), covered);
+  }
+}
