@@ -1,5 +1,7 @@
 package dev.jpd.checker;
 
+import dev.jpd.core.testing.TestClock;
+
 import com.google.protobuf.ByteString;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.region.RegionInfo;

@@ -1,5 +1,7 @@
 package dev.jpd.checker;
 
+import dev.jpd.core.testing.TestClock;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.jpd.scheduler.operator;
 
+import dev.jpd.core.testing.TestClock;
+
 import dev.jpd.core.operator.AddLearner;
 import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.OpStep;

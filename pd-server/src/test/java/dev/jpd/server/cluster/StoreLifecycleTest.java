@@ -9,7 +9,7 @@ import dev.jpd.core.statistics.RegionStatisticType;
 import dev.jpd.proto.Metapb;
 import dev.jpd.server.testing.Await;
 import dev.jpd.server.testing.HeartbeatClient;
-import dev.jpd.server.testing.TestClock;
+import dev.jpd.core.testing.TestClock;
 import dev.jpd.server.testing.TestPd;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import dev.jpd.core.storage.PdKeys;
 import dev.jpd.core.store.StoreStates;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
-import dev.jpd.server.testing.TestClock;
+import dev.jpd.core.testing.TestClock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;

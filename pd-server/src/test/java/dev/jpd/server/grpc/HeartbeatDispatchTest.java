@@ -10,7 +10,7 @@ import dev.jpd.core.store.StoreInfo;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.HeartbeatClient;
-import dev.jpd.server.testing.TestClock;
+import dev.jpd.core.testing.TestClock;
 import dev.jpd.server.testing.TestPd;
 import java.nio.file.Path;
 import java.time.Duration;

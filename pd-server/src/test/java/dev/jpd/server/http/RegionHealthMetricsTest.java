@@ -8,7 +8,7 @@ import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.Await;
 import dev.jpd.server.testing.HeartbeatClient;
-import dev.jpd.server.testing.TestClock;
+import dev.jpd.core.testing.TestClock;
 import dev.jpd.server.testing.TestPd;
 import java.net.URI;
 import java.net.http.HttpClient;

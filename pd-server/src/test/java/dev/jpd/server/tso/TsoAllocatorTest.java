@@ -8,7 +8,7 @@ import dev.jpd.core.storage.Bytes8;
 import dev.jpd.core.storage.Condition;
 import dev.jpd.core.storage.MemoryMetaStore;
 import dev.jpd.core.storage.PdKeys;
-import dev.jpd.server.testing.TestClock;
+import dev.jpd.core.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

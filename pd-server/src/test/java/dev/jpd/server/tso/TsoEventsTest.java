@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jpd.core.storage.Bytes8;
 import dev.jpd.core.storage.MemoryMetaStore;
 import dev.jpd.core.storage.PdKeys;
-import dev.jpd.server.testing.TestClock;
+import dev.jpd.core.testing.TestClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

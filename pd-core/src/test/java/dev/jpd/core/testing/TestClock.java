@@ -1,4 +1,4 @@
-package dev.jpd.server.testing;
+package dev.jpd.core.testing;
 
 import java.time.Clock;
 import java.time.Duration;
