@@ -30,11 +30,11 @@ public record AddLearner(long toStore, long peerId, boolean isLightWeight) imple
 
   @Override
   public Optional<String> checkInProgress(RegionInfo region) {
-    Metapb.Peer p = region.getStorePeer(toStore);
-    if (p != null && p.getId() != peerId) {
-      return Optional.of("peer " + p.getId() + " has already existed in store " + toStore
-          + ", the operator is trying to add learner " + peerId + " on the same store");
+    Optional<String> clash = Steps.otherPeerOnStore(region, toStore, peerId, "learner");
+    if (clash.isPresent()) {
+      return clash;
     }
+    Metapb.Peer p = region.getStorePeer(toStore);
     if (p != null && p.getRole() != Metapb.PeerRole.Learner) {
       return Optional.of("add learner: peer " + peerId + " on store " + toStore + " already is a voter");
     }
@@ -43,13 +43,7 @@ public record AddLearner(long toStore, long peerId, boolean isLightWeight) imple
 
   @Override
   public void influence(OpInfluence influence, RegionInfo region) {
-    OpInfluence.StoreInfluence to = influence.store(toStore);
-    to.regionSize += region.approximateSize();
-    to.regionCount++;
-    if (isLightWeight) {
-      return;
-    }
-    to.adjustStepCost(LimitType.ADD_PEER, region.approximateSize());
+    Steps.addedPeerInfluence(influence, region, toStore, !isLightWeight);
   }
 
   @Override
@@ -59,11 +53,8 @@ public record AddLearner(long toStore, long peerId, boolean isLightWeight) imple
 
   @Override
   public Optional<Pdpb.RegionHeartbeatResponse> command(RegionInfo region, boolean v2) {
-    if (region.getStorePeer(toStore) != null) {
-      return Optional.empty(); // added, waiting for its snapshot
-    }
-    return Optional.of(Steps.confChange(Steps.change(ConfChangeType.AddLearnerNode,
-        Steps.peer(peerId, toStore, Metapb.PeerRole.Learner)), v2));
+    return Steps.addPeerCommand(region, toStore, peerId, ConfChangeType.AddLearnerNode,
+        Metapb.PeerRole.Learner, v2);
   }
 
   @Override

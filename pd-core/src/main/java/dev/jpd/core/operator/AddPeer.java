@@ -23,20 +23,12 @@ public record AddPeer(long toStore, long peerId) implements OpStep {
 
   @Override
   public Optional<String> checkInProgress(RegionInfo region) {
-    Metapb.Peer p = region.getStorePeer(toStore);
-    if (p != null && p.getId() != peerId) {
-      return Optional.of("peer " + p.getId() + " has already existed in store " + toStore
-          + ", the operator is trying to add peer " + peerId + " on the same store");
-    }
-    return Optional.empty();
+    return Steps.otherPeerOnStore(region, toStore, peerId, "peer");
   }
 
   @Override
   public void influence(OpInfluence influence, RegionInfo region) {
-    OpInfluence.StoreInfluence to = influence.store(toStore);
-    to.regionSize += region.approximateSize();
-    to.regionCount++;
-    to.adjustStepCost(LimitType.ADD_PEER, region.approximateSize());
+    Steps.addedPeerInfluence(influence, region, toStore, true);
   }
 
   @Override
@@ -46,11 +38,8 @@ public record AddPeer(long toStore, long peerId) implements OpStep {
 
   @Override
   public Optional<Pdpb.RegionHeartbeatResponse> command(RegionInfo region, boolean v2) {
-    if (region.getStorePeer(toStore) != null) {
-      return Optional.empty(); // added, waiting for its snapshot
-    }
-    return Optional.of(Steps.confChange(Steps.change(ConfChangeType.AddNode,
-        Steps.peer(peerId, toStore, Metapb.PeerRole.Voter)), v2));
+    return Steps.addPeerCommand(region, toStore, peerId, ConfChangeType.AddNode,
+        Metapb.PeerRole.Voter, v2);
   }
 
   @Override

@@ -66,7 +66,7 @@ public record ChangePeerV2Leave(List<PromoteLearner> promoteLearners, List<Demot
 
   @Override
   public Duration timeout(long regionSizeMiB) {
-    return Steps.fast(regionSizeMiB).multipliedBy(promoteLearners.size() + demoteVoters.size() + 1);
+    return Steps.jointTimeout(regionSizeMiB, promoteLearners.size() + demoteVoters.size());
   }
 
   @Override
@@ -80,15 +80,6 @@ public record ChangePeerV2Leave(List<PromoteLearner> promoteLearners, List<Demot
 
   @Override
   public String toString() {
-    StringBuilder b = new StringBuilder("leave joint state");
-    for (PromoteLearner pl : promoteLearners) {
-      b.append(", promote learner peer ").append(pl.peerId()).append(" on store ")
-          .append(pl.toStore()).append(" to voter");
-    }
-    for (DemoteVoter dv : demoteVoters) {
-      b.append(", demote voter peer ").append(dv.peerId()).append(" on store ")
-          .append(dv.toStore()).append(" to learner");
-    }
-    return b.toString();
+    return Steps.jointText("leave joint state", promoteLearners, demoteVoters);
   }
 }

@@ -42,13 +42,70 @@ final class Steps {
   }
 
   static boolean inJointState(RegionInfo region) {
+    return jointPeerCount(region) > 0;
+  }
+
+  /** Peers in a joint-state role (IncomingVoter or DemotingVoter). */
+  static int jointPeerCount(RegionInfo region) {
+    int n = 0;
     for (Metapb.Peer p : region.peers()) {
       if (p.getRole() == Metapb.PeerRole.IncomingVoter
           || p.getRole() == Metapb.PeerRole.DemotingVoter) {
-        return true;
+        n++;
       }
     }
-    return false;
+    return n;
+  }
+
+  /**
+   * Why adding {@code peerId} on the store is stale: another peer already sits there. {@code
+   * what} names the added peer ("peer", "learner") in the message.
+   */
+  static java.util.Optional<String> otherPeerOnStore(
+      RegionInfo region, long toStore, long peerId, String what) {
+    Metapb.Peer p = region.getStorePeer(toStore);
+    if (p != null && p.getId() != peerId) {
+      return java.util.Optional.of("peer " + p.getId() + " has already existed in store " + toStore
+          + ", the operator is trying to add " + what + " " + peerId + " on the same store");
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** A new peer on the store: one more region there, and (unless light) its add-peer cost. */
+  static void addedPeerInfluence(
+      OpInfluence influence, RegionInfo region, long toStore, boolean chargeLimit) {
+    OpInfluence.StoreInfluence to = influence.store(toStore);
+    to.regionSize += region.approximateSize();
+    to.regionCount++;
+    if (chargeLimit) {
+      to.adjustStepCost(LimitType.ADD_PEER, region.approximateSize());
+    }
+  }
+
+  /**
+   * The command adding a peer, or nothing once a peer is on the store: it was added and is
+   * waiting for its snapshot.
+   */
+  static java.util.Optional<Pdpb.RegionHeartbeatResponse> addPeerCommand(RegionInfo region,
+      long toStore, long peerId, ConfChangeType type, Metapb.PeerRole role, boolean v2) {
+    if (region.getStorePeer(toStore) != null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(confChange(change(type, peer(peerId, toStore, role)), v2));
+  }
+
+  /** A joint change's timeout: a fast step per change, plus one. */
+  static Duration jointTimeout(long sizeMiB, int changes) {
+    return fast(sizeMiB).multipliedBy(changes + 1);
+  }
+
+  /** A joint step's text: the prefix, then each promotion and demotion as its step says it. */
+  static String jointText(String prefix, java.util.List<PromoteLearner> promotes,
+      java.util.List<DemoteVoter> demotes) {
+    StringBuilder b = new StringBuilder(prefix);
+    promotes.forEach(pl -> b.append(", ").append(pl));
+    demotes.forEach(dv -> b.append(", ").append(dv));
+    return b.toString();
   }
 
   static Metapb.Peer peer(long peerId, long storeId, Metapb.PeerRole role) {
@@ -129,13 +186,7 @@ final class Steps {
         }
       }
     }
-    int inJoint = 0;
-    for (Metapb.Peer p : region.peers()) {
-      if (p.getRole() == Metapb.PeerRole.IncomingVoter
-          || p.getRole() == Metapb.PeerRole.DemotingVoter) {
-        inJoint++;
-      }
-    }
+    int inJoint = jointPeerCount(region);
     if (in && notIn) {
       return java.util.Optional.of(what + ": non-atomic joint consensus");
     }
