@@ -12,6 +12,7 @@ import dev.jpd.server.cluster.Splits;
 import dev.jpd.server.id.IdAllocator;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The per-region RPCs of {@code pdpb.PD}: look-ups answered from the region cache, splits, and
@@ -35,35 +36,27 @@ final class RegionRpcs {
 
 
   void getRegion(Pdpb.GetRegionRequest req, StreamObserver<Pdpb.GetRegionResponse> out) {
-    unary.run(
-        out,
-        req.getHeader(),
-        true,
-        () ->
-            RegionResponses.getRegion(
-                headers.ok(), cluster.regions().getRegionByKey(req.getRegionKey())),
-        h -> Pdpb.GetRegionResponse.newBuilder().setHeader(h).build());
+    answerRegion(out, req.getHeader(), () -> cluster.regions().getRegionByKey(req.getRegionKey()));
   }
 
   void getPrevRegion(
       Pdpb.GetRegionRequest req, StreamObserver<Pdpb.GetRegionResponse> out) {
-    unary.run(
-        out,
-        req.getHeader(),
-        true,
-        () ->
-            RegionResponses.getRegion(
-                headers.ok(), cluster.regions().getPrevRegion(req.getRegionKey())),
-        h -> Pdpb.GetRegionResponse.newBuilder().setHeader(h).build());
+    answerRegion(out, req.getHeader(), () -> cluster.regions().getPrevRegion(req.getRegionKey()));
   }
 
   void getRegionByID(
       Pdpb.GetRegionByIDRequest req, StreamObserver<Pdpb.GetRegionResponse> out) {
+    answerRegion(out, req.getHeader(), () -> cluster.regions().getRegion(req.getRegionId()));
+  }
+
+  /** The three region look-ups answer alike: the region found (or none), after bootstrap. */
+  private void answerRegion(StreamObserver<Pdpb.GetRegionResponse> out,
+      Pdpb.RequestHeader header, Supplier<RegionInfo> lookup) {
     unary.run(
         out,
-        req.getHeader(),
+        header,
         true,
-        () -> RegionResponses.getRegion(headers.ok(), cluster.regions().getRegion(req.getRegionId())),
+        () -> RegionResponses.getRegion(headers.ok(), lookup.get()),
         h -> Pdpb.GetRegionResponse.newBuilder().setHeader(h).build());
   }
 
