@@ -6,9 +6,9 @@ import dev.jpd.core.operator.BuilderCluster;
 import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.OperatorCreator;
-import dev.jpd.core.store.StoreInfo;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
+import dev.jpd.server.testing.StoresView;
 import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.core.testing.TestClock;
 import dev.jpd.server.testing.TestPd;
@@ -55,22 +55,7 @@ class HeartbeatDispatchTest {
   }
 
   private Operator transferLeader() {
-    BuilderCluster view = new BuilderCluster() {
-      @Override
-      public StoreInfo store(long storeId) {
-        return pd.server().cluster().stores().get(storeId);
-      }
-
-      @Override
-      public long allocPeerId() {
-        throw new AssertionError("a leader transfer allocates no peer");
-      }
-
-      @Override
-      public boolean jointConsensus() {
-        return true;
-      }
-    };
+    BuilderCluster view = StoresView.noNewPeers(pd.server());
     Operator op = OperatorCreator.createTransferLeaderOperator("admin-transfer-leader", view,
         pd.server().cluster().regions().getRegion(2), 2, List.of(), OpKind.ADMIN.bit(),
         clock.millis()).orElseThrow();

@@ -7,10 +7,10 @@ import dev.jpd.core.operator.BuilderCluster;
 import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.OperatorCreator;
-import dev.jpd.core.store.StoreInfo;
 import dev.jpd.proto.Eraftpb.ConfChangeType;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
+import dev.jpd.server.testing.StoresView;
 import dev.jpd.server.testing.Await;
 import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
@@ -82,22 +82,7 @@ class OperatorRpcTest {
   }
 
   private BuilderCluster view() {
-    return new BuilderCluster() {
-      @Override
-      public StoreInfo store(long storeId) {
-        return pd.server().cluster().stores().get(storeId);
-      }
-
-      @Override
-      public long allocPeerId() {
-        return 100;
-      }
-
-      @Override
-      public boolean jointConsensus() {
-        return true;
-      }
-    };
+    return new StoresView(pd.server(), () -> 100);
   }
 
   /** Adds an admin add-learner of store 3 to region 2, as the HTTP API would. */

@@ -7,11 +7,11 @@ import dev.jpd.core.operator.BuilderCluster;
 import dev.jpd.core.operator.LimitType;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.OperatorCreator;
-import dev.jpd.core.store.StoreInfo;
 import dev.jpd.core.storelimit.StoreLimits;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.scheduler.operator.OperatorController;
+import dev.jpd.server.testing.StoresView;
 import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
 import java.net.http.HttpResponse;
@@ -184,22 +184,7 @@ class OperatorRoutesTest {
   void anOperatorHeldByTheLiveLeaderScheduleLimitIsListedAsWaiting() throws Exception {
     HttpResponse<String> r = api.post("/pd/api/v1/config", "{\"leader-schedule-limit\": 0}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    BuilderCluster view = new BuilderCluster() {
-      @Override
-      public StoreInfo store(long storeId) {
-        return pd.server().cluster().stores().get(storeId);
-      }
-
-      @Override
-      public long allocPeerId() {
-        throw new AssertionError("a leader transfer allocates no peer");
-      }
-
-      @Override
-      public boolean jointConsensus() {
-        return true;
-      }
-    };
+    BuilderCluster view = StoresView.noNewPeers(pd.server());
     Operator op = OperatorCreator.createTransferLeaderOperator("balance-leader", view,
         pd.server().cluster().regions().getRegion(2), 2, java.util.List.of(), 0,
         System.currentTimeMillis()).orElseThrow();
