@@ -62,6 +62,11 @@ final class OperatorWiring implements AutoCloseable {
     return controller;
   }
 
+  /** Why the operator would exceed a store limit now, or null (the checkers' dry run). */
+  String storeLimitExceeded(Operator op) {
+    return controller.storeLimitExceeded(op);
+  }
+
   /** Operators queued by priority, not started yet (for {@code /operators?kind=waiting}). */
   List<Operator> waiting() {
     return controller.waitingOperators();

@@ -3,6 +3,10 @@ package dev.jpd.server;
 import dev.jpd.core.storage.MetaStore;
 import dev.jpd.core.storage.RegionStorage;
 import dev.jpd.proto.Pdpb;
+import dev.jpd.checker.CheckerChain;
+import dev.jpd.checker.ClusterSeams;
+import dev.jpd.checker.patrol.PatrolService;
+import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.Operators;
 import dev.jpd.server.cluster.BuilderClusterView;
 import dev.jpd.server.cluster.ClusterHealth;
@@ -15,6 +19,7 @@ import dev.jpd.server.config.LiveConfig;
 import dev.jpd.server.gc.GcSafePoints;
 import dev.jpd.server.grpc.HeartbeatStreams;
 import dev.jpd.server.grpc.PdGrpcService;
+import dev.jpd.server.http.CheckerRoutes;
 import dev.jpd.server.http.ConfigRoutes;
 import dev.jpd.server.http.HttpApi;
 import dev.jpd.server.http.OperatorCreation;
@@ -55,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * One PD member: opens its storage (embedded MVStore in the data dir, or etcd), loads or creates
  * the cluster id, loads the cluster, syncs the TSO window, and serves {@code pdpb.PD} (plus the
  * standard gRPC health service) and the HTTP API, and runs the operator controller
- * ({@link OperatorWiring}). {@link #close} undoes it in reverse
- * order and is safe to call twice (SIGTERM and an explicit close may race).
+ * ({@link OperatorWiring}) and the checkers' patrol ({@link CheckerWiring}). {@link #close}
+ * undoes it in reverse order and is safe to call twice (SIGTERM and an explicit close may race).
  *
  * <p>Single member for now: it is always the leader. Leader election through an etcd lease comes
  * with multi-member support; until then run one PD per etcd cluster prefix.
@@ -76,6 +81,7 @@ public final class PdServer implements AutoCloseable {
   private final IdAllocator ids;
   private final GcSafePoints gc;
   private final OperatorWiring operators;
+  private final CheckerWiring checkers;
   private final Server grpc;
   private final HealthStatusManager health = new HealthStatusManager();
   // Known once the gRPC port is bound; GetMembers waits for the health status anyway.
@@ -116,6 +122,7 @@ public final class PdServer implements AutoCloseable {
       clusterHealth = new ClusterHealth(cluster, config, clock).start();
       storeLifecycle = new StoreLifecycle(cluster, meta, config, clusterHealth);
       storeLifecycle.loadWeights();
+      cluster.onStoreHeartbeat(storeLifecycle::storeHeartbeatSeen);
       storeLifecycle.afterEachCheck(
           new ClusterMetrics(cluster, clusterHealth, config, metrics)::refresh);
       storeLifecycle.start(background, StoreLifecycle.CHECK_INTERVAL);
@@ -140,6 +147,15 @@ public final class PdServer implements AutoCloseable {
       HeartbeatStreams streams = new HeartbeatStreams();
       operators = new OperatorWiring(cluster, config, streams, clock, metrics, background);
       closers.add(operators);
+      checkers = new CheckerWiring(cluster, config, ids, operators.operators(), clusterHealth,
+          new ClusterSeams() {
+            @Override
+            public String storeLimitExceeded(Operator op) {
+              return operators.storeLimitExceeded(op);
+            }
+          },
+          clock, metrics);
+      closers.add(checkers);
 
       grpc =
           NettyServerBuilder.forAddress(
@@ -172,6 +188,7 @@ public final class PdServer implements AutoCloseable {
         ConfigRoutes.register(http, configStore);
         StoreRoutes.register(http, cluster, clusterHealth, storeLifecycle);
         StoreLimitRoutes.register(http, cluster, configStore);
+        CheckerRoutes.register(http, cluster, checkers.chain(), checkers.patrol());
         OperatorRoutes.register(http, operators.operators(), operators::waiting,
             new OperatorCreation(cluster, new BuilderClusterView(cluster, ids, config, clock),
                 operators.operators(), clock));
@@ -259,6 +276,16 @@ public final class PdServer implements AutoCloseable {
   /** The operator controller: running operators, records, dispatch. */
   public Operators operators() {
     return operators.operators();
+  }
+
+  /** The checker chain: dry runs ({@code diagnose}), pauses, the split record. */
+  public CheckerChain checkerChain() {
+    return checkers.chain();
+  }
+
+  /** The patrol loop over the regions. */
+  public PatrolService patrol() {
+    return checkers.patrol();
   }
 
   /** Region statistics and derived store states. */

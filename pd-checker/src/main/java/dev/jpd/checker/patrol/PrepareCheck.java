@@ -3,8 +3,10 @@ package dev.jpd.checker.patrol;
 /**
  * PD's prepare checker: scheduling starts once 90 % ({@code CollectFactor}) of the cached regions
  * have been reported by a heartbeat since this PD started or became leader, or 5 minutes
- * ({@code CollectTimeout}) have passed, or the cluster has no region at all. Once passed it stays
- * passed until {@link #reset}. The count is read at most once a second: counting may scan.
+ * ({@code CollectTimeout}) have passed. A cache with no region (a cluster not bootstrapped yet)
+ * is not prepared: PD's coordinator starts only after bootstrap, and the bootstrap region counts
+ * as reported only once its leader sends a heartbeat. Once passed it stays passed until {@link
+ * #reset}. The count is read at most once a second: counting may scan.
  */
 final class PrepareCheck {
   static final double COLLECT_FACTOR = 0.9;
@@ -17,8 +19,8 @@ final class PrepareCheck {
 
   /** The pure rule. */
   static boolean prepared(int totalRegions, int reportedRegions, long sinceStartMillis) {
-    return sinceStartMillis >= COLLECT_TIMEOUT_MILLIS || totalRegions == 0
-        || reportedRegions >= totalRegions * COLLECT_FACTOR;
+    return sinceStartMillis >= COLLECT_TIMEOUT_MILLIS
+        || (totalRegions > 0 && reportedRegions >= totalRegions * COLLECT_FACTOR);
   }
 
   synchronized void reset(long nowMillis) {
@@ -44,8 +46,7 @@ final class PrepareCheck {
     }
     lastCheckMillis = nowMillis;
     int total = counts.total();
-    prepared = since >= COLLECT_TIMEOUT_MILLIS || total == 0
-        || prepared(total, counts.reported(), since);
+    prepared = prepared(total, total == 0 ? 0 : counts.reported(), since);
     return prepared;
   }
 

@@ -268,7 +268,8 @@ class PatrolServiceTest {
     assertThat(PrepareCheck.prepared(100, 89, 0)).isFalse();
     assertThat(PrepareCheck.prepared(100, 90, 0)).isTrue();
     assertThat(PrepareCheck.prepared(100, 0, PrepareCheck.COLLECT_TIMEOUT_MILLIS)).isTrue();
-    assertThat(PrepareCheck.prepared(0, 0, 0)).isTrue();
+    assertThat(PrepareCheck.prepared(0, 0, 0)).as("no region yet: not bootstrapped").isFalse();
+    assertThat(PrepareCheck.prepared(0, 0, PrepareCheck.COLLECT_TIMEOUT_MILLIS)).isTrue();
   }
 
   @Test

@@ -139,6 +139,11 @@ final class AdmissionChecks {
 
   /** PD's {@code ExceedStoreLimit}: every store's step costs must be available; urgent bypass. */
   Refusal checkStoreLimit(List<Operator> entry, long now) {
+    return checkStoreLimit(entry, now, true);
+  }
+
+  /** As above; {@code count} false for a dry run, which must not show in the metrics. */
+  Refusal checkStoreLimit(List<Operator> entry, long now, boolean count) {
     if (entry.get(0).priority() == Priority.URGENT) {
       return null;
     }
@@ -152,8 +157,10 @@ final class AdmissionChecks {
         }
         StoreLimit limit = storeLimit(storeId, t, now);
         if (limit != null && !limit.available(cost, now)) {
-          metrics.exceededStoreLimit(entry.get(0).desc());
-          metrics.event(entry.get(0).desc(), "exceed-limit");
+          if (count) {
+            metrics.exceededStoreLimit(entry.get(0).desc());
+            metrics.event(entry.get(0).desc(), "exceed-limit");
+          }
           return new Refusal(CancelReason.EXCEED_STORE_LIMIT, "exceed store limit: store "
               + storeId + " " + t.pdName() + " needs " + cost + " tokens, "
               + (long) limit.tokens(now) + " available at " + limit.ratePerMinute()

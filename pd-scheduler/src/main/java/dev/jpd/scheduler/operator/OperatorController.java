@@ -593,6 +593,15 @@ public final class OperatorController implements Operators {
     return records.since(fromMillis, clock.millis());
   }
 
+  /**
+   * Why adding the operator now would be refused for a store limit ("exceed store limit: store 4
+   * add-peer ..."), or null. Takes no tokens and counts nothing: the checkers' dry run asks this.
+   */
+  public String storeLimitExceeded(Operator op) {
+    AdmissionChecks.Refusal r = checks.checkStoreLimit(List.of(op), clock.millis(), false);
+    return r == null ? null : r.text();
+  }
+
   @Override
   public long count(OpKind kind) {
     return counts.get(kind).get();

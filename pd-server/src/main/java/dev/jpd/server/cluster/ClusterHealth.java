@@ -2,6 +2,7 @@ package dev.jpd.server.cluster;
 
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.statistics.RegionClassifier;
+import dev.jpd.core.statistics.RegionStatisticType;
 import dev.jpd.core.statistics.RegionStatistics;
 import dev.jpd.core.statistics.StatisticsConfig;
 import dev.jpd.core.store.StoreInfo;
@@ -10,8 +11,11 @@ import dev.jpd.core.store.StoreStatus;
 import dev.jpd.server.config.LiveConfig;
 import dev.jpd.server.config.PdConfig;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * are rare, and the cache has no per-store index yet. Statistics are eventually consistent: a
  * heartbeat racing a split may be classified a moment after the split removed it, until the next
  * heartbeat or store change of that region.
+ *
+ * <p>Beyond the statistics, a {@link Watcher} (the checker patrol) hears of every region that
+ * looks in need of repair when it is classified, and of every store whose state changed, so
+ * repair does not wait for the patrol scan to come around.
  */
 public final class ClusterHealth implements ClusterListener {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterHealth.class);
@@ -42,6 +50,27 @@ public final class ClusterHealth implements ClusterListener {
   private volatile StatisticsConfig lastConfig;
   /** Silence is counted from no earlier than this PD's start (see StoreStates.classify). */
   private final long startedMillis;
+  private volatile Watcher watcher = Watcher.NONE;
+
+  /** The conditions that queue a region for the checkers at once. */
+  private static final EnumSet<RegionStatisticType> NEEDS_REPAIR = EnumSet.of(
+      RegionStatisticType.MISS_PEER, RegionStatisticType.EXTRA_PEER,
+      RegionStatisticType.DOWN_PEER, RegionStatisticType.PENDING_PEER,
+      RegionStatisticType.OFFLINE_PEER, RegionStatisticType.LEARNER_PEER);
+
+  /**
+   * Hears what the checkers should look at now. Called on the heartbeat or store-check thread:
+   * must be quick (queue and return).
+   */
+  public interface Watcher {
+    Watcher NONE = new Watcher() {};
+
+    /** The region was just classified missing, extra, down, pending, offline or learner peers. */
+    default void regionNeedsRepair(long regionId) {}
+
+    /** The store's state (stored or derived from silence) or labels changed. */
+    default void storeStateChanged(long storeId) {}
+  }
 
   public ClusterHealth(RaftCluster cluster, LiveConfig config, Clock clock) {
     this.cluster = cluster;
@@ -58,6 +87,11 @@ public final class ClusterHealth implements ClusterListener {
     refreshStoreStates();
     reobserveAll();
     return this;
+  }
+
+  /** Sets who hears of regions needing repair and store state changes (one watcher). */
+  public void watch(Watcher w) {
+    watcher = w;
   }
 
   public RegionStatistics statistics() {
@@ -87,7 +121,11 @@ public final class ClusterHealth implements ClusterListener {
 
   private void observe(RegionInfo r) {
     // Every heartbeat lands here: read the derived config the listener keeps, not rebuild it.
-    statistics.observe(r.id(), RegionClassifier.classify(r, this::storeStatus, lastConfig));
+    Set<RegionStatisticType> types = RegionClassifier.classify(r, this::storeStatus, lastConfig);
+    statistics.observe(r.id(), types);
+    if (!Collections.disjoint(types, NEEDS_REPAIR)) {
+      watcher.regionNeedsRepair(r.id());
+    }
   }
 
   @Override
@@ -112,6 +150,7 @@ public final class ClusterHealth implements ClusterListener {
       lastStateName.remove(storeId);
     }
     reobserveStore(storeId);
+    watcher.storeStateChanged(storeId);
   }
 
   @Override
@@ -122,6 +161,7 @@ public final class ClusterHealth implements ClusterListener {
       LOG.info("store state changed store-id={} address={} from={} to={}", after.id(),
           after.address(), was, name);
       reobserveStore(after.id());
+      watcher.storeStateChanged(after.id());
     }
   }
 
@@ -142,6 +182,7 @@ public final class ClusterHealth implements ClusterListener {
           LOG.info("store state changed store-id={} address={} from={} to={}", s.id(), s.address(), was, name);
         }
         reobserveStore(s.id());
+        watcher.storeStateChanged(s.id());
       }
     }
     return changed;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ public final class RaftCluster {
   private final RegionsInfo regions = new RegionsInfo();
   private volatile Metapb.Cluster clusterMeta; // null until bootstrapped
   private volatile ClusterListener listener = ClusterListener.NONE;
+  private volatile Consumer<long[]> splitObserver = ids -> { };
+  private volatile Consumer<StoreInfo> storeHeartbeatObserver = s -> { };
   /** Store id to when a heartbeat last saved its metadata (epoch millis); absent: not yet. */
   private final Map<Long, Long> storePersistedAt = new ConcurrentHashMap<>();
 
@@ -78,6 +81,26 @@ public final class RaftCluster {
   /** Who hears about region and store changes (region statistics); one listener. */
   void setListener(ClusterListener l) {
     listener = l;
+  }
+
+  /**
+   * Who hears of the regions a store asked to split (the original and the new ids), so the merge
+   * checker leaves them alone for {@code split-merge-interval}; one observer.
+   */
+  public void onSplitAsked(Consumer<long[]> observer) {
+    splitObserver = observer;
+  }
+
+  /**
+   * Who hears of every applied store heartbeat, after the cluster's own listener, free to change
+   * the store's state (the store lifecycle buries a drained store); one observer.
+   */
+  public void onStoreHeartbeat(Consumer<StoreInfo> observer) {
+    storeHeartbeatObserver = observer;
+  }
+
+  void splitAsked(long[] regionIds) {
+    splitObserver.accept(regionIds);
   }
 
   /** Loads cluster meta, stores and regions from storage; called once at start. */
@@ -270,6 +293,7 @@ public final class RaftCluster {
       updated = persistLastHeartbeat(id, now, updated);
     }
     listener.storeHeartbeat(old, updated);
+    storeHeartbeatObserver.accept(updated);
     return updated;
   }
 

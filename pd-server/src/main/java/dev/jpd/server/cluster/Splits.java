@@ -35,6 +35,12 @@ public final class Splits {
       }
       out.add(b.build());
     }
+    long[] recorded = new long[count + 1];
+    recorded[0] = region.getId();
+    for (int i = 0; i < count; i++) {
+      recorded[i + 1] = out.get(i).getNewRegionId();
+    }
+    cluster.splitAsked(recorded);
     return out;
   }
 

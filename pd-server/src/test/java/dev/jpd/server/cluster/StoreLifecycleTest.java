@@ -119,6 +119,17 @@ class StoreLifecycleTest {
   }
 
   @Test
+  void aDrainedStoreIsBuriedByItsNextHeartbeatWithoutWaitingForTheStoreCheck() {
+    life().removeStore(3, false);
+    pd.storeHeartbeat(3);
+    assertThat(meta(3).getState()).as("still holds region 2").isEqualTo(Metapb.StoreState.Offline);
+    send(region(2, "", "", 5, 1, peer(3, 1), peer(4, 2), peer(6, 4)));
+    pd.storeHeartbeat(3);
+    assertThat(meta(3).getState()).isEqualTo(Metapb.StoreState.Tombstone);
+    assertThat(meta(3).getNodeState()).isEqualTo(Metapb.NodeState.Removed);
+  }
+
+  @Test
   void anOfflineStoreDrainsToTombstoneAndCanBePurged() {
     life().removeStore(3, false);
     assertThat(meta(3).getNodeState()).isEqualTo(Metapb.NodeState.Removing);

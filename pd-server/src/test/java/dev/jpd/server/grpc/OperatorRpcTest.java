@@ -36,6 +36,7 @@ class OperatorRpcTest {
   @BeforeEach
   void start() {
     pd = TestPd.start(dir);
+    pd.pauseCheckers(); // the two-peer region below is the admin operators' alone
     pd.bootstrap();
     pd.putStore(2);
     pd.putStore(3);

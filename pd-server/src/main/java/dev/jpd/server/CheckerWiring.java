@@ -1,0 +1,125 @@
+package dev.jpd.server;
+
+import dev.jpd.checker.CacheCheckerCluster;
+import dev.jpd.checker.CheckerChain;
+import dev.jpd.checker.CheckerConfig;
+import dev.jpd.checker.ClusterSeams;
+import dev.jpd.checker.patrol.CheckerMetrics;
+import dev.jpd.checker.patrol.PatrolService;
+import dev.jpd.core.operator.Operators;
+import dev.jpd.core.statistics.StatisticsConfig;
+import dev.jpd.server.cluster.ClusterHealth;
+import dev.jpd.server.cluster.RaftCluster;
+import dev.jpd.server.config.LiveConfig;
+import dev.jpd.server.config.PdConfig;
+import dev.jpd.server.config.ReplicationConfig;
+import dev.jpd.server.config.ScheduleConfig;
+import dev.jpd.server.id.IdAllocator;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The checkers and their patrol loop, wired to the server.
+ *
+ * <ul>
+ *   <li>The checkers read regions and stores from the cluster caches ({@link CacheCheckerCluster})
+ *       and a {@link CheckerConfig} rebuilt whenever the live config changes, so a {@code
+ *       /config} change applies to the next check.
+ *   <li>Their operators go to the operator controller ({@code addWaiting}).
+ *   <li>The patrol runs on its own thread ({@code pd-patrol}), so a long pass never delays the
+ *       store check, the operator push or the TSO; it starts at once (a single member always
+ *       leads) and stops on {@link #close}.
+ *   <li>Beyond PD: {@link ClusterHealth} tells it of every region classified as needing repair
+ *       and every store whose state changed, and AskSplit / AskBatchSplit tell the merge checker
+ *       which regions were just split.
+ * </ul>
+ */
+final class CheckerWiring implements AutoCloseable {
+  private final ScheduledExecutorService executor;
+  private final CheckerChain chain;
+  private final PatrolService patrol;
+  private volatile CheckerConfig current;
+
+  CheckerWiring(RaftCluster cluster, LiveConfig config, IdAllocator ids, Operators operators,
+      ClusterHealth health, ClusterSeams seams, Clock clock, MeterRegistry registry) {
+    current = checkerConfig(config.current());
+    config.addListener(next -> current = checkerConfig(next));
+    CacheCheckerCluster view = new CacheCheckerCluster(cluster.regions(), cluster.stores(),
+        () -> current, () -> ids.alloc(1),
+        () -> config.current().schedule().enableJointConsensus() && cluster.supportsConfChangeV2(),
+        clock, clock.millis(), seams);
+    CheckerMetrics metrics = new CheckerMetrics(registry);
+    chain = CheckerChain.standard(view, operators, metrics.events());
+    executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "pd-patrol");
+      t.setDaemon(true);
+      return t;
+    });
+    patrol = new PatrolService(chain, view, operators, executor, () -> true, metrics);
+    health.watch(new ClusterHealth.Watcher() {
+      @Override
+      public void regionNeedsRepair(long regionId) {
+        patrol.regionUnhealthy(regionId);
+      }
+
+      @Override
+      public void storeStateChanged(long storeId) {
+        patrol.storeChanged(storeId);
+      }
+    });
+    cluster.onSplitAsked(chain::recordRegionSplit);
+    patrol.start();
+  }
+
+  CheckerChain chain() {
+    return chain;
+  }
+
+  PatrolService patrol() {
+    return patrol;
+  }
+
+  /** What the checkers read of {@code [schedule]} and {@code [replication]}, PD's key by key. */
+  static CheckerConfig checkerConfig(PdConfig c) {
+    ScheduleConfig s = c.schedule();
+    ReplicationConfig r = c.replication();
+    return CheckerConfig.builder()
+        .maxReplicas(Math.toIntExact(r.maxReplicas()))
+        .locationLabels(r.locationLabels())
+        .isolationLevel(r.isolationLevel())
+        .strictlyMatchLabel(r.strictlyMatchLabel())
+        .enablePlacementRules(r.enablePlacementRules())
+        .maxStoreDownTime(s.maxStoreDownTime())
+        .replicaScheduleLimit(s.replicaScheduleLimit())
+        .mergeScheduleLimit(s.mergeScheduleLimit())
+        .enableRemoveDownReplica(s.enableRemoveDownReplica())
+        .enableReplaceOfflineReplica(s.enableReplaceOfflineReplica())
+        .enableMakeUpReplica(s.enableMakeUpReplica())
+        .enableRemoveExtraReplica(s.enableRemoveExtraReplica())
+        .enableLocationReplacement(s.enableLocationReplacement())
+        .splitMergeInterval(s.splitMergeInterval())
+        .maxMergeRegionSizeMiB(s.maxMergeRegionSize())
+        .maxMergeRegionKeys(s.maxMergeRegionKeys())
+        .enableOneWayMerge(s.enableOneWayMerge())
+        .enableCrossTableMerge(s.enableCrossTableMerge())
+        .regionMaxSizeMiB(StatisticsConfig.DEFAULT_REGION_MAX_SIZE)
+        .patrolRegionInterval(s.patrolRegionInterval())
+        .lowSpaceRatio(s.lowSpaceRatio())
+        .maxSnapshotCount(s.maxSnapshotCount())
+        .maxPendingPeerCount(s.maxPendingPeerCount())
+        .haltScheduling(s.haltScheduling())
+        .build();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    patrol.stop();
+    executor.shutdown();
+    if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+      executor.shutdownNow();
+    }
+  }
+}
