@@ -9,13 +9,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The case table. Each case names its setup, events, success check and simulated time bound.
- * Only region-split passes against today's PD: the others need the PD to schedule (checkers,
- * operator controller, schedulers), and are pending with the issue they wait for. Flip
- * {@code pending} to null the day that issue lands; the tests then run the case for real.
+ * The case table. Each case names its setup, events, success check, simulated time bound and the
+ * PD config it needs. The cases the checkers can pass run for real; those that need the
+ * schedulers are pending with the issue they wait for. Flip {@code pending} to null the day that
+ * issue lands; the tests then run the case for real.
  */
 final class Cases {
-  static final String NEEDS_CHECKERS = "needs the checkers issue (replica checker, operator controller)";
   static final String NEEDS_SCHEDULERS = "needs the schedulers issue";
 
   private Cases() {}
@@ -35,8 +34,8 @@ final class Cases {
    * Writes grow every region until it passes the split size; each asks the PD for ids
    * (AskBatchSplit), splits, reports the pieces (ReportBatchSplit) and heartbeats them. Success:
    * at least {@link #SPLIT_TARGET} regions, and the PD's regions are exactly the stores' (ids,
-   * ranges, epochs, leaders), contiguous over the key space. The bootstrap region has one peer
-   * and nothing adds more (no replica checker yet), so every region has one peer, on store 1.
+   * ranges, epochs, leaders), contiguous over the key space. The bootstrap region starts with one
+   * peer; the replica checker adds the other two while it grows and splits.
    */
   static SimCase regionSplit() {
     return new SimCase("region-split",
@@ -60,11 +59,14 @@ final class Cases {
         600_000);
   }
 
-  /** Store 1 of 4 dies; the PD must re-create its replicas on the spare store. */
+  /**
+   * Store 1 of 4 dies; the PD must re-create its replicas on the spare store. The PD's {@code
+   * max-store-down-time} is one simulated minute, so the repair starts a minute after the stop.
+   */
   static SimCase makeupDownReplicas() {
     return new SimCase("makeup-down-replicas",
         "4 stores, 40 regions x 3 replicas on the first 3; store 1 stops at tick 10",
-        NEEDS_CHECKERS + " and store-down detection",
+        null,
         SimConfig.defaults(),
         new SimCase.Layout(4, 40, 8 * SimConfig.MIB, 80_000, (i, n) -> List.of(i % 3, (i + 1) % 3, (i + 2) % 3),
             SimCase.noLabels()),
@@ -76,32 +78,52 @@ final class Cases {
         d -> Checks.verdict("every region has 3 live voters again",
             d.tick <= 10 ? "store not stopped yet" : null,
             Checks.fullyReplicated(d, 3), Checks.pdMatches(d)),
-        3_600_000);
+        3_600_000,
+        "{\"max-store-down-time\": \"1m\"}");
   }
 
-  /** Two of 6 stores leave; their replicas must move to the others. */
+  /**
+   * Two of 6 stores are taken offline through the PD's HTTP API ({@code DELETE /store/{id}}), as
+   * an operator scaling in does. The PD must move their replicas to the others and mark them
+   * Tombstone; a store the PD calls Tombstone stops, as TiKV does.
+   */
   static SimCase deleteNodes() {
+    List<Long> deleted = new ArrayList<>();
     return new SimCase("delete-nodes",
-        "6 stores, 60 regions x 3 replicas; a store stops at tick 10 and another at tick 100",
-        NEEDS_CHECKERS,
+        "6 stores, 60 regions x 3 replicas; a store is deleted at tick 10 and another at tick 100",
+        null,
         SimConfig.defaults(),
         new SimCase.Layout(6, 60, 8 * SimConfig.MIB, 80_000, SimCase.roundRobin(3), SimCase.noLabels()),
         (d, tick) -> {
           if (tick == 10 || tick == 100) {
-            d.stopStore(d.cluster.stores.lastKey() - (tick == 10 ? 0 : 1));
+            long id = d.cluster.stores.lastKey() - (tick == 10 ? 0 : 1);
+            d.deleteStore(id);
+            deleted.add(id);
+          }
+          if (tick % 10 == 0) {
+            for (long id : deleted) {
+              if (d.cluster.storeUp(id) && Checks.tombstone(d, id)) {
+                d.stopStore(id);
+              }
+            }
           }
         },
-        d -> Checks.verdict("no replica left on a stopped store",
-            d.tick <= 100 ? "stores not stopped yet" : null,
+        d -> Checks.verdict("both deleted stores are Tombstone, every region has 3 replicas",
+            deleted.size() < 2 ? "stores not deleted yet" : null,
+            deleted.stream().allMatch(id -> Checks.tombstone(d, id)) ? null
+                : "deleted stores " + deleted + " not all Tombstone yet",
             Checks.fullyReplicated(d, 3), Checks.pdMatches(d)),
         3_600_000);
   }
 
-  /** Many small regions must merge: at most a quarter of them may remain. */
+  /**
+   * Many small regions must merge: at most a quarter of them may remain. The PD's {@code
+   * split-merge-interval} is one second, so merging may start at once.
+   */
   static SimCase regionMerge() {
     return new SimCase("region-merge",
         "3 stores, 100 regions of 1 MiB x 3 replicas; the merge checker must merge them",
-        "needs the checkers issue (merge checker)",
+        null,
         SimConfig.defaults(),
         new SimCase.Layout(3, 100, SimConfig.MIB, 10_000, SimCase.roundRobin(3), SimCase.noLabels()),
         (d, tick) -> { },
@@ -110,7 +132,8 @@ final class Cases {
           return Checks.verdict(n + " regions left",
               n <= 25 ? null : n + " regions, want at most 25", Checks.pdMatches(d));
         },
-        3_600_000);
+        3_600_000,
+        "{\"split-merge-interval\": \"1s\"}");
   }
 
   /** Three empty stores join three full ones; region peers must even out. */
@@ -196,17 +219,22 @@ final class Cases {
     }
   }
 
-  /** Regions start with two peers in one zone; location-labels=zone must separate them. */
+  /**
+   * Regions start with two peers in one zone; with {@code location-labels = zone,host} the
+   * replica checker's move-to-better-location must separate them.
+   */
   static SimCase labelIsolation() {
     return new SimCase("label-isolation",
         "6 stores in zones z1,z1,z2,z2,z3,z3; 30 regions x 3 start with two peers in one zone",
-        NEEDS_CHECKERS + " with location-labels = [\"zone\"] in the PD's [replication]",
+        null,
         SimConfig.defaults(),
         new SimCase.Layout(6, 30, 8 * SimConfig.MIB, 80_000, (i, n) -> List.of(i % 2, 2 + i % 2, 3 - i % 2),
             i -> List.of(label("zone", "z" + (1 + i / 2)), label("host", "h" + (i + 1)))),
         (d, tick) -> { },
-        d -> Checks.verdict("every region's peers in 3 zones", Checks.isolated(d, "zone"), Checks.pdMatches(d)),
-        3_600_000);
+        d -> Checks.verdict("every region's peers in 3 zones", Checks.isolated(d, "zone"),
+            Checks.fullyReplicated(d, 3), Checks.pdMatches(d)),
+        3_600_000,
+        "{\"location-labels\": \"zone,host\"}");
   }
 
   static Metapb.StoreLabel label(String k, String v) {

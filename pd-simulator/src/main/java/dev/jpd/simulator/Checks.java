@@ -140,6 +140,11 @@ final class Checks {
     return null;
   }
 
+  /** Whether the PD has marked the store Tombstone (GetStore). */
+  static boolean tombstone(Driver d, long storeId) {
+    return d.pd.getStore(storeId).getState() == Metapb.StoreState.Tombstone;
+  }
+
   /** Combines checks: the first unmet one wins; null (all met) becomes an OK verdict. */
   static SimCase.Verdict verdict(String okDetail, String... reasons) {
     for (String r : reasons) {

@@ -29,8 +29,16 @@ final class Driver {
   /** Sees every command from the PD just before the stores act on it (tests record steps). */
   java.util.function.Consumer<Pdpb.RegionHeartbeatResponse> onCommand = r -> { };
 
+  /** The PD's HTTP API (config, store delete), or null when the case was given none. */
+  final PdHttp http;
+
   Driver(PdClient pd, SimCase simCase, SimClock clock, long tickWallMillis) {
+    this(pd, null, simCase, clock, tickWallMillis);
+  }
+
+  Driver(PdClient pd, PdHttp http, SimCase simCase, SimClock clock, long tickWallMillis) {
     this.pd = pd;
+    this.http = http;
     this.simCase = simCase;
     this.clock = clock;
     this.cluster = new SimCluster(clock, simCase.config());
@@ -60,6 +68,13 @@ final class Driver {
     if (pd.isBootstrapped()) {
       throw new IllegalStateException(
           "the PD's cluster is already bootstrapped: a case needs a fresh PD (empty data dir)");
+    }
+    if (simCase.pdConfig() != null) {
+      if (http == null) {
+        throw new IllegalStateException("case " + simCase.name() + " sets PD config "
+            + simCase.pdConfig() + ": give the PD's HTTP address (--pd-http HOST:PORT)");
+      }
+      http.setConfig(simCase.pdConfig()).expectOk("set PD config for " + simCase.name());
     }
     SimCase.Layout l = simCase.layout();
     List<SimStore> stores = new ArrayList<>();
@@ -110,6 +125,17 @@ final class Driver {
     SimStore s = cluster.addStore(pd.allocId(), labels);
     pd.putStore(s.meta);
     return s;
+  }
+
+  /**
+   * Takes a store offline through the PD's HTTP API ({@code DELETE /store/{id}}), as an operator
+   * scaling in does; the PD drains it and marks it Tombstone, and the store then stops.
+   */
+  void deleteStore(long storeId) {
+    if (http == null) {
+      throw new IllegalStateException("deleting a store needs the PD's HTTP address (--pd-http)");
+    }
+    http.deleteStore(storeId).expectOk("delete store " + storeId);
   }
 
   /** Stops a store: no more heartbeats from it; its peers show as down on other leaders. */

@@ -12,7 +12,9 @@ import java.util.Set;
 public final class Main {
   static final String USAGE = String.join("\n",
       "usage:",
-      "  pd-simulator --pd HOST:PORT --case NAME [--tick-wall-ms N]   run a case against a fresh PD",
+      "  pd-simulator --pd HOST:PORT --case NAME [--pd-http HOST:PORT] [--tick-wall-ms N]",
+      "               run a case against a fresh PD (cases that set PD config or delete stores",
+      "               need --pd-http; against a PD on the wall clock, pace with --tick-wall-ms 100)",
       "  pd-simulator --list                                           list the cases and their status",
       "  pd-simulator heartbeat-bench --pd HOST:PORT [--regions 1000000] [--stores 20] [--replicas 3]",
       "               [--rounds 5] [--update-ratio 0.35] [--pd-http HOST:PORT]",
@@ -48,7 +50,7 @@ public final class Main {
         r.print(out);
         return r.monotonic() ? 0 : 1;
       }
-      Flags f = Flags.parse(args, Set.of("pd", "case", "tick-wall-ms"), Set.of("list", "help"));
+      Flags f = Flags.parse(args, Set.of("pd", "pd-http", "case", "tick-wall-ms"), Set.of("list", "help"));
       if (f.has("help")) {
         out.println(USAGE);
         return 0;
@@ -70,7 +72,8 @@ public final class Main {
       if (!c.ready()) {
         out.println("note: case " + c.name() + " is pending (" + c.pending() + "); running it anyway");
       }
-      CaseResult r = runCase(pd, c, pace);
+      CaseResult r = runCase(pd, f.get("pd-http", null), c, pace,
+          new SimClock(System.currentTimeMillis()));
       r.print(out);
       return r.converged() ? 0 : 1;
     } catch (Flags.UsageError e) {
@@ -105,8 +108,18 @@ public final class Main {
 
   static CaseResult runCase(String pdAddress, SimCase c, long tickWallMillis)
       throws InterruptedException {
+    return runCase(pdAddress, null, c, tickWallMillis, new SimClock(System.currentTimeMillis()));
+  }
+
+  /**
+   * Runs the case on {@code clock}; a PD in the same process can share it so that its timers
+   * (store down time, store limits, operator timeouts) follow simulated time.
+   */
+  static CaseResult runCase(String pdAddress, String pdHttp, SimCase c, long tickWallMillis,
+      SimClock clock) throws InterruptedException {
     try (PdClient pd = new PdClient(pdAddress)) {
-      Driver d = new Driver(pd, c, new SimClock(System.currentTimeMillis()), tickWallMillis);
+      Driver d = new Driver(pd, pdHttp == null ? null : new PdHttp(pdHttp), c, clock,
+          tickWallMillis);
       d.setup();
       return d.run();
     }

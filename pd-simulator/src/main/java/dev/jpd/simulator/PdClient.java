@@ -121,6 +121,14 @@ final class PdClient implements AutoCloseable {
     return allocIds(1);
   }
 
+  /** The PD's record of the store (its state: Up, Offline, Tombstone). */
+  Metapb.Store getStore(long storeId) {
+    Pdpb.GetStoreResponse r = pd().getStore(Pdpb.GetStoreRequest.newBuilder()
+        .setHeader(header()).setStoreId(storeId).build());
+    check(r.getHeader(), "GetStore " + storeId);
+    return r.getStore();
+  }
+
   void putStore(Metapb.Store store) {
     check(pd().putStore(Pdpb.PutStoreRequest.newBuilder().setHeader(header()).setStore(store).build())
         .getHeader(), "PutStore " + store.getId());

@@ -9,6 +9,9 @@ import java.util.List;
  * reason; the CLI still runs it on request, and the tests skip it with that reason.
  *
  * @param pending null when the case can pass today, else why not (e.g. "needs the checkers issue")
+ * @param pdConfig PD config the case needs, as the JSON body of {@code POST /pd/api/v1/config}
+ *     (e.g. a short {@code max-store-down-time}), set through the PD's HTTP API before the
+ *     cluster is laid out; null for none
  */
 record SimCase(
     String name,
@@ -18,7 +21,14 @@ record SimCase(
     Layout layout,
     Events events,
     Check check,
-    long boundMillis) {
+    long boundMillis,
+    String pdConfig) {
+
+  /** A case that needs no PD config. */
+  SimCase(String name, String summary, String pending, SimConfig config, Layout layout,
+      Events events, Check check, long boundMillis) {
+    this(name, summary, pending, config, layout, events, check, boundMillis, null);
+  }
 
   /**
    * The starting cluster: {@code stores} stores (ids allocated by the PD, labels by index),

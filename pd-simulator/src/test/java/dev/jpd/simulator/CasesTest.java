@@ -15,8 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every case against a real in-process daemon over gRPC. A pending case shows as skipped with the
- * reason it is pending; it runs for real once its {@code pending} is cleared.
+ * Every case against a real in-process daemon over gRPC and HTTP, the daemon on the simulator's
+ * clock so that its timers (store down time, store limits, operator timeouts) follow simulated
+ * time. A pending case shows as skipped with the reason it is pending; it runs for real once its
+ * {@code pending} is cleared.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CasesTest {
@@ -31,8 +33,10 @@ class CasesTest {
   void caseConvergesWithinItsBound(String name) throws Exception {
     SimCase c = Cases.all().get(name);
     Assumptions.assumeTrue(c.ready(), () -> name + " is pending: " + c.pending());
-    try (InProcessPd pd = new InProcessPd(dir)) {
-      CaseResult r = Main.runCase(pd.address(), c, 0);
+    SimClock clock = new SimClock(System.currentTimeMillis());
+    try (InProcessPd pd = new InProcessPd(dir, clock)) {
+      CaseResult r = Main.runCase(pd.address(), pd.httpAddress(), c, 0, clock);
+      r.print(System.out);
       assertThat(r.converged()).as("%s did not converge: %s%n%s", name, r.detail(), r.state()).isTrue();
       assertThat(r.simMillis()).isLessThanOrEqualTo(c.boundMillis());
     }
@@ -44,7 +48,8 @@ class CasesTest {
   void everyCaseLaysOutAClusterThePdAccepts(String name) throws Exception {
     SimCase c = Cases.all().get(name);
     try (InProcessPd pd = new InProcessPd(dir); PdClient client = new PdClient(pd.address())) {
-      Driver d = new Driver(client, c, new SimClock(System.currentTimeMillis()), 0);
+      Driver d = new Driver(client, new PdHttp(pd.httpAddress()), c,
+          new SimClock(System.currentTimeMillis()), 0);
       d.setup();
       d.tick();
       String why = Checks.pdMatches(d);
