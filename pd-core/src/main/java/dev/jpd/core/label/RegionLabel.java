@@ -76,7 +76,7 @@ public final class RegionLabel {
       throw new LabelRuleException("empty region label value (key \"" + key + "\")");
     }
     if (ttl.isEmpty()) {
-      return startAt.isEmpty() ? this : new RegionLabel(key, value, "", "", null);
+      return this; // PD keeps a start_at without ttl as given; it means nothing
     }
     Duration d;
     Instant start = null;
