@@ -1,12 +1,11 @@
 package dev.jpd.server;
 
+import dev.jpd.core.label.RegionLabeler;
 import dev.jpd.core.storage.MetaStore;
 import dev.jpd.core.storage.RegionStorage;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.checker.CheckerChain;
-import dev.jpd.checker.ClusterSeams;
 import dev.jpd.checker.patrol.PatrolService;
-import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.Operators;
 import dev.jpd.server.cluster.BuilderClusterView;
 import dev.jpd.server.cluster.ClusterHealth;
@@ -22,8 +21,10 @@ import dev.jpd.server.grpc.PdGrpcService;
 import dev.jpd.server.http.CheckerRoutes;
 import dev.jpd.server.http.ConfigRoutes;
 import dev.jpd.server.http.HttpApi;
+import dev.jpd.server.http.LabelRuleJson;
 import dev.jpd.server.http.OperatorCreation;
 import dev.jpd.server.http.OperatorRoutes;
+import dev.jpd.server.http.RegionLabelRoutes;
 import dev.jpd.server.http.RegionRoutes;
 import dev.jpd.server.http.StatusRoutes;
 import dev.jpd.server.http.StoreLimitRoutes;
@@ -68,6 +69,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PdServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PdServer.class);
+  /** How often expired region labels are removed from storage too (PD: hourly). */
+  private static final Duration LABEL_GC_INTERVAL = Duration.ofHours(1);
   public static final String VERSION = "8.5.0-jpd";
 
   private final ServerOptions options;
@@ -75,6 +78,7 @@ public final class PdServer implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final MetaStore meta;
   private final RaftCluster cluster;
+  private final RegionLabeler regionLabeler;
   private final ClusterHealth clusterHealth;
   private final StoreLifecycle storeLifecycle;
   private final TsoAllocator tso;
@@ -115,6 +119,11 @@ public final class PdServer implements AutoCloseable {
       closers.add(regionStorage);
       cluster = new RaftCluster(clusterId, meta, regionStorage, clock);
       cluster.load();
+      regionLabeler =
+          new RegionLabeler(meta, cluster.keys(), LabelRuleJson.INSTANCE, clock).load();
+      background.scheduleWithFixedDelay(
+          this::gcRegionLabels, LABEL_GC_INTERVAL.toMillis(), LABEL_GC_INTERVAL.toMillis(),
+          TimeUnit.MILLISECONDS);
       config = new LiveConfig(
           ConfigStore.loadPersisted(meta, cluster.keys().config(), options.config()));
       ConfigStore configStore = new ConfigStore(meta, cluster.keys().config(), config);
@@ -148,12 +157,7 @@ public final class PdServer implements AutoCloseable {
       operators = new OperatorWiring(cluster, config, streams, clock, metrics, background);
       closers.add(operators);
       checkers = new CheckerWiring(cluster, config, ids, operators.operators(), clusterHealth,
-          new ClusterSeams() {
-            @Override
-            public String storeLimitExceeded(Operator op) {
-              return operators.storeLimitExceeded(op);
-            }
-          },
+          new CheckerSeams(regionLabeler, operators::storeLimitExceeded),
           clock, metrics);
       closers.add(checkers);
 
@@ -189,6 +193,7 @@ public final class PdServer implements AutoCloseable {
         StoreRoutes.register(http, cluster, clusterHealth, storeLifecycle);
         StoreLimitRoutes.register(http, cluster, configStore);
         CheckerRoutes.register(http, cluster, checkers.chain(), checkers.patrol());
+        RegionLabelRoutes.register(http, cluster, regionLabeler);
         OperatorRoutes.register(http, operators.operators(), operators::waiting,
             new OperatorCreation(cluster, new BuilderClusterView(cluster, ids, config, clock),
                 operators.operators(), clock));
@@ -267,6 +272,19 @@ public final class PdServer implements AutoCloseable {
 
   public Pdpb.Member member() {
     return member;
+  }
+
+  /** The region-label rules (PD's RegionLabeler), loaded from the meta store at start. */
+  public RegionLabeler regionLabeler() {
+    return regionLabeler;
+  }
+
+  private void gcRegionLabels() {
+    try {
+      regionLabeler.gcExpired();
+    } catch (RuntimeException e) {
+      LOG.warn("region labeler GC failed error=\"{}\"", e.toString());
+    }
   }
 
   public RaftCluster cluster() {

@@ -16,6 +16,7 @@ package dev.jpd.core.storage;
  * /pd/{cid}/gc/safe_point                     hex string
  * /pd/{cid}/gc/safe_point/service/{id}        JSON {service_id, expired_at, safe_point}
  * /pd/{cid}/config                            JSON of the persisted options
+ * /pd/{cid}/region_label/{rule_id}            JSON of a region-label rule
  * /pd/{cid}/leader                            pdpb.Member of the leader
  * </pre>
  */
@@ -82,6 +83,14 @@ public final class PdKeys {
 
   public String config() {
     return root + "/config";
+  }
+
+  public String regionLabelPrefix() {
+    return root + "/region_label/";
+  }
+
+  public String regionLabel(String ruleId) {
+    return regionLabelPrefix() + ruleId;
   }
 
   /** BR's marker: present while a snapshot restore is in progress. */

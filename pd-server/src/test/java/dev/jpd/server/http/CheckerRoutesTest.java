@@ -140,6 +140,41 @@ class CheckerRoutesTest {
   }
 
   @Test
+  void aScheduleDenyLabelKeepsTheCheckersAwayAndTheDiagnosisSaysSo() throws Exception {
+    HttpResponse<String> r = api.post(V1 + "/config/region-label/rule", "{\"id\": \"keep-out\","
+        + " \"labels\": [{\"key\": \"schedule\", \"value\": \"deny\"}],"
+        + " \"rule_type\": \"key-range\", \"data\": [{\"start_key\": \"\", \"end_key\": \"\"}]}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    report(twoPeers());
+    Await.until("the patrol to check the region", Duration.ofSeconds(10),
+        () -> events("joint-state-checker", "check") > 0);
+    assertThat(pd.server().operators().get(2)).as("denied: no make-up-replica").isEmpty();
+    JsonNode d = api.getJson(V1 + "/regions/2/diagnose");
+    assertThat(checker(d, "schedule-deny").get("result").asText()).isEqualTo("schedule-deny");
+    assertThat(d.get("operators")).isEmpty();
+
+    r = api.send("DELETE", V1 + "/config/region-label/rule/keep-out", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    Await.until("the make-up-replica operator once the label is gone", Duration.ofSeconds(10),
+        () -> pd.server().operators().get(2).isPresent());
+  }
+
+  @Test
+  void aRegionCrossingALabelRuleBoundaryIsSplitThere() throws Exception {
+    HttpResponse<String> r = api.post(V1 + "/config/region-label/rule", "{\"id\": \"table-a\","
+        + " \"labels\": [{\"key\": \"owner\", \"value\": \"a\"}],"
+        + " \"rule_type\": \"key-range\", \"data\": [{\"start_key\": \"61\", \"end_key\": \"62\"}]}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    report(TestPd.region(2, "", "", 3, 1, TestPd.peer(3, 1), TestPd.peer(4, 2), TestPd.peer(5, 3)));
+    Pdpb.RegionHeartbeatResponse cmd = stream.next(Duration.ofSeconds(10));
+    assertThat(cmd).as("a split command").isNotNull();
+    assertThat(pd.server().operators().get(2).get().desc()).isEqualTo("labeler-split-region");
+    assertThat(cmd.getSplitRegion().getPolicy()).isEqualTo(Pdpb.CheckPolicy.USEKEY);
+    assertThat(cmd.getSplitRegion().getKeysList()).extracting(k -> k.toStringUtf8())
+        .containsExactly("a", "b");
+  }
+
+  @Test
   void diagnosingAnUnknownRegionIsNotFound() throws Exception {
     HttpResponse<String> r = api.get(V1 + "/regions/99/diagnose");
     assertThat(r.statusCode()).isEqualTo(404);
