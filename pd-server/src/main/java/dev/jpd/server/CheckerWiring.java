@@ -15,8 +15,10 @@ import dev.jpd.server.config.PdConfig;
 import dev.jpd.server.config.ReplicationConfig;
 import dev.jpd.server.config.ScheduleConfig;
 import dev.jpd.server.id.IdAllocator;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,12 @@ final class CheckerWiring implements AutoCloseable {
       return t;
     });
     patrol = new PatrolService(chain, view, operators, executor, () -> true, metrics);
+    for (String type : List.of("pending_processed_regions", "priority_list", "urgent")) {
+      Gauge.builder("pd_checker_region_list", patrol, p -> p.listSize(type))
+          .description("Regions waiting in the patrol's lists")
+          .tag("type", type)
+          .register(registry);
+    }
     health.watch(new ClusterHealth.Watcher() {
       @Override
       public void regionNeedsRepair(long regionId) {

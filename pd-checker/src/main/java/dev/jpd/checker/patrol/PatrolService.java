@@ -198,6 +198,19 @@ public final class PatrolService {
     return pending.ids();
   }
 
+  /**
+   * How many regions wait in each list, for PD's {@code pd_checker_region_list{type}} gauge:
+   * {@code pending_processed_regions}, {@code priority_list}, and (beyond PD) {@code urgent}.
+   */
+  public int listSize(String type) {
+    return switch (type) {
+      case "pending_processed_regions" -> pending.size();
+      case "priority_list" -> priority.size();
+      case "urgent" -> urgent.size();
+      default -> throw new IllegalArgumentException("unknown region list \"" + type + "\"");
+    };
+  }
+
   /** Whether the prepare check has passed since the last start. */
   public boolean isPrepared() {
     return prepare.isPrepared();

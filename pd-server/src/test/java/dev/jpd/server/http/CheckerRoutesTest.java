@@ -131,6 +131,9 @@ class CheckerRoutesTest {
     assertThat(order).containsSubsequence("joint-state", "split", "learner", "replica", "merge");
     JsonNode replica = checker(d, "replica");
     assertThat(replica.get("result").asText()).isEqualTo("no-target-store");
+    Await.until("the region in the priority list (missing a replica)", Duration.ofSeconds(10),
+        () -> pd.server().metrics().get("pd_checker_region_list").tag("type", "priority_list")
+            .gauge().value() == 1);
     List<Long> rejected = new ArrayList<>();
     replica.get("rejected_stores").forEach(s -> {
       rejected.add(s.get("store_id").asLong());
