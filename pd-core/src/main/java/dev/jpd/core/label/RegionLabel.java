@@ -1,5 +1,6 @@
 package dev.jpd.core.label;
 
+import dev.jpd.core.time.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -81,7 +82,7 @@ public final class RegionLabel {
     Duration d;
     Instant start = null;
     try {
-      d = GoDurations.parse(ttl);
+      d = GoDuration.parse(ttl);
       if (!startAt.isEmpty()) {
         start = UnixDate.parse(startAt);
       }
@@ -97,7 +98,7 @@ public final class RegionLabel {
     if (ttl.isEmpty() || !startAt.isEmpty()) {
       return this;
     }
-    return new RegionLabel(key, value, ttl, UnixDate.format(now), now.plus(GoDurations.parse(ttl)));
+    return new RegionLabel(key, value, ttl, UnixDate.format(now), now.plus(GoDuration.parse(ttl)));
   }
 
   @Override

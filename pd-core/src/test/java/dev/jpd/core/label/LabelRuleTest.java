@@ -1,5 +1,6 @@
 package dev.jpd.core.label;
 
+import dev.jpd.core.time.GoDuration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -86,12 +87,12 @@ class LabelRuleTest {
   @ValueSource(strings = {"1h30m=5400000", "1.5s=1500", "-10m=-600000", "0=0", "250ms=250", "2h0m0s=7200000"})
   void goDurations(String c) {
     String[] p = c.split("=");
-    assertThat(GoDurations.parse(p[0]).toMillis()).isEqualTo(Long.parseLong(p[1]));
+    assertThat(GoDuration.parse(p[0]).toMillis()).isEqualTo(Long.parseLong(p[1]));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "10", "1d", "m", "1.2.3s", "-"})
   void badGoDurations(String s) {
-    assertThatThrownBy(() -> GoDurations.parse(s)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> GoDuration.parse(s)).isInstanceOf(IllegalArgumentException.class);
   }
 }

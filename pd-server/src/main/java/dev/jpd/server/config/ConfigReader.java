@@ -1,5 +1,6 @@
 package dev.jpd.server.config;
 
+import dev.jpd.core.time.GoDuration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

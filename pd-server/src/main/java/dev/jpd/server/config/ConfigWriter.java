@@ -1,5 +1,6 @@
 package dev.jpd.server.config;
 
+import dev.jpd.core.time.GoDuration;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;

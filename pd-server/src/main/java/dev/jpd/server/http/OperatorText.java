@@ -3,7 +3,7 @@ package dev.jpd.server.http;
 import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.OpStatus;
 import dev.jpd.core.operator.Operator;
-import dev.jpd.server.config.GoDuration;
+import dev.jpd.core.time.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -100,7 +100,7 @@ final class StoreJson {
     }
     long uptime = StoreStates.uptimeMillis(s);
     if (uptime > 0) {
-      n.put("uptime", dev.jpd.server.config.GoDuration.format(Duration.ofMillis(uptime)));
+      n.put("uptime", dev.jpd.core.time.GoDuration.format(Duration.ofMillis(uptime)));
     }
     return n;
   }

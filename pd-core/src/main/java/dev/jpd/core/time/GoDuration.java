@@ -1,4 +1,4 @@
-package dev.jpd.server.config;
+package dev.jpd.core.time;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

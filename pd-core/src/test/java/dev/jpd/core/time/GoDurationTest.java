@@ -1,4 +1,4 @@
-package dev.jpd.server.config;
+package dev.jpd.core.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
