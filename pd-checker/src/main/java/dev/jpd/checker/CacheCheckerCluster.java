@@ -9,8 +9,11 @@ import dev.jpd.core.store.StoreStates;
 import dev.jpd.core.store.StoreStatus;
 import dev.jpd.core.store.StoresInfo;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -30,6 +33,7 @@ public final class CacheCheckerCluster implements CheckerCluster {
   private final Clock clock;
   private final long watchingSinceMillis;
   private final ClusterSeams seams;
+  private final Map<Long, ClassifiedStore> classified = new ConcurrentHashMap<>();
 
   /**
    * @param config the current checker config, read on every call
@@ -135,14 +139,30 @@ public final class CacheCheckerCluster implements CheckerCluster {
   @Override
   public StoreStatus storeStatus(long storeId) {
     StoreInfo s = stores.get(storeId);
-    return s == null ? null
-        : StoreStates.classify(s, clock.millis(), config().maxStoreDownTime(), watchingSinceMillis);
+    return s == null ? null : storeStatus(s);
   }
 
+  /**
+   * Classifies the store, reusing the last answer for the same snapshot, clock millisecond and
+   * {@code max-store-down-time}: classification is a pure function of those, and a patrol tick
+   * asks about the same few stores thousands of times. A new store snapshot (heartbeat, state
+   * change, label change), a clock tick or a config change misses the cache.
+   */
   @Override
   public StoreStatus storeStatus(StoreInfo s) {
-    return StoreStates.classify(s, clock.millis(), config().maxStoreDownTime(), watchingSinceMillis);
+    long now = clock.millis();
+    Duration maxDown = config().maxStoreDownTime();
+    ClassifiedStore c = classified.get(s.id());
+    if (c != null && c.store == s && c.now == now && c.maxDown.equals(maxDown)) {
+      return c.status;
+    }
+    StoreStatus st = StoreStates.classify(s, now, maxDown, watchingSinceMillis);
+    classified.put(s.id(), new ClassifiedStore(s, now, maxDown, st));
+    return st;
   }
+
+  /** One cached classification; immutable, so readers on any thread see a whole entry. */
+  private record ClassifiedStore(StoreInfo store, long now, Duration maxDown, StoreStatus status) {}
 
   @Override
   public boolean lowSpace(StoreInfo store) {

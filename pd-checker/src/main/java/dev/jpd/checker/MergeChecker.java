@@ -61,6 +61,9 @@ final class MergeChecker implements Checker {
   }
 
   private boolean recentlySplit(long regionId, long now) {
+    if (splitUntil.isEmpty()) {
+      return false;
+    }
     Long until = splitUntil.get(regionId);
     return until != null && now < until;
   }

@@ -223,9 +223,19 @@ final class ReplicaChecker implements Checker {
 
   /** Whether every pair of the stores differs at the first location label. */
   private static boolean apartAtTopLevel(List<StoreInfo> stores, List<String> labels) {
-    for (int i = 0; i < stores.size(); i++) {
-      for (int j = i + 1; j < stores.size(); j++) {
-        if (LocationScores.compareLocation(stores.get(i), stores.get(j), labels) != 0) {
+    // compareLocation(a, b) == 0 exactly when both have the first label set and the values
+    // differ: read each store's value once instead of once per pair
+    if (stores.size() < 2) {
+      return true;
+    }
+    String[] top = new String[stores.size()];
+    for (int i = 0; i < top.length; i++) {
+      top[i] = LocationScores.labelValue(stores.get(i), labels.get(0));
+      if (top[i].isEmpty()) {
+        return false;
+      }
+      for (int j = 0; j < i; j++) {
+        if (top[i].equalsIgnoreCase(top[j])) {
           return false;
         }
       }

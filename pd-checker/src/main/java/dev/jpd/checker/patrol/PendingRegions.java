@@ -48,6 +48,9 @@ final class PendingRegions {
   }
 
   synchronized void remove(long regionId) {
+    if (expiry.isEmpty()) {
+      return; // the common case on a healthy scan: no boxing, no hashing
+    }
     expiry.remove(regionId);
   }
 

@@ -108,6 +108,9 @@ final class PriorityRegions {
   }
 
   synchronized void remove(long regionId) {
+    if (entries.isEmpty()) {
+      return; // the common case on a healthy scan: no boxing, no hashing
+    }
     Entry e = entries.remove(regionId);
     if (e != null) {
       count(e.missing, -1);
