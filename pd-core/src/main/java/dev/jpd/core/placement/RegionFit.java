@@ -12,8 +12,9 @@ import java.util.Map;
  * with 36 peers, pd#6663). Here {@link #fit} is greedy: rules are taken in application order;
  * each takes, among the peers still free whose store matches its label constraints, first the
  * peers whose role already matches, then one at a time the peer that adds the most to the rule's
- * isolation score (ties: lower peer id, for determinism). Cost O(R · P² · L) for R rules, P peers
- * and L location labels — polynomial; 36 peers fit in microseconds. What is not optimal: when two
+ * isolation score (ties: lower peer id, for determinism). Cost O(R · P³ · L) for R rules, P peers
+ * and L location labels (the gain of each pick is recomputed against the peers chosen so far) —
+ * polynomial; 36 peers fit in well under a millisecond (docs/performance.md). What is not optimal: when two
  * rules compete for peers, the earlier rule wins even if the later one could be satisfied only
  * by that peer; PD has the same order bias for ties.
  *
