@@ -14,7 +14,10 @@ import dev.jpd.server.cluster.MinResolvedTs;
 import dev.jpd.server.cluster.StoreLifecycle;
 import dev.jpd.server.cluster.RaftCluster;
 import dev.jpd.server.config.ConfigStore;
+import dev.jpd.core.placement.RuleManager;
 import dev.jpd.server.config.LiveConfig;
+import dev.jpd.server.config.PdConfig;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.jpd.server.gc.GcSafePoints;
 import dev.jpd.server.grpc.HeartbeatStreams;
 import dev.jpd.server.grpc.PdGrpcService;
@@ -91,6 +94,7 @@ public final class PdServer implements AutoCloseable {
   // Known once the gRPC port is bound; GetMembers waits for the health status anyway.
   private volatile Pdpb.Member member;
   private final LiveConfig config;
+  private final RuleManager ruleManager;
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final HttpApi http;
   private boolean closed;
@@ -127,6 +131,14 @@ public final class PdServer implements AutoCloseable {
       config = new LiveConfig(
           ConfigStore.loadPersisted(meta, cluster.keys().config(), options.config()));
       ConfigStore configStore = new ConfigStore(meta, cluster.keys().config(), config);
+      ruleManager = new RuleManager(meta, clusterId, replicationOf(config.current()),
+          () -> clock.millis() / 1000);
+      AtomicReference<RuleManager.Replication> lastReplication =
+          new AtomicReference<>(replicationOf(config.current()));
+      config.addListener(c -> {
+        RuleManager.Replication now = replicationOf(c);
+        ruleManager.updateReplication(lastReplication.getAndSet(now), now);
+      });
       // Region statistics, store lifecycle and their gauges: before gRPC, so no heartbeat is missed.
       clusterHealth = new ClusterHealth(cluster, config, clock).start();
       storeLifecycle = new StoreLifecycle(cluster, meta, config, clusterHealth);
@@ -227,6 +239,16 @@ public final class PdServer implements AutoCloseable {
   }
 
   /** The configuration in force; schedule and replication keys change at run time. */
+  /** The placement rules, loaded at start; the default rule follows {@code [replication]}. */
+  public RuleManager ruleManager() {
+    return ruleManager;
+  }
+
+  private static RuleManager.Replication replicationOf(PdConfig c) {
+    return new RuleManager.Replication((int) c.replication().maxReplicas(),
+        c.replication().locationLabels(), c.replication().isolationLevel());
+  }
+
   public LiveConfig config() {
     return config;
   }

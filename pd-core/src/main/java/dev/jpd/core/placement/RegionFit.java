@@ -1,0 +1,160 @@
+package dev.jpd.core.placement;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a region's peers fit its rules (PD {@code fit.go}), immutable.
+ *
+ * <p>Design: PD searches every assignment of peers to rules, which is exponential (2^36 loops
+ * with 36 peers, pd#6663). Here {@link #fit} is greedy: rules are taken in application order;
+ * each takes, among the peers still free whose store matches its label constraints, first the
+ * peers whose role already matches, then one at a time the peer that adds the most to the rule's
+ * isolation score (ties: lower peer id, for determinism). Cost O(R · P³ · L) for R rules, P peers
+ * and L location labels (the gain of each pick is recomputed against the peers chosen so far) —
+ * polynomial; 36 peers fit in well under a millisecond (docs/performance.md). What is not optimal: when two
+ * rules compete for peers, the earlier rule wins even if the later one could be satisfied only
+ * by that peer; PD has the same order bias for ties.
+ *
+ * @param ruleFits one per applicable rule, in application order
+ * @param orphanPeers peers no rule took
+ */
+public record RegionFit(List<RuleFit> ruleFits, List<FitPeer> orphanPeers) {
+  /** A region peer as fit sees it: the store it is on, whether learner, whether leader. */
+  public record FitPeer(long peerId, long storeId, boolean learner, boolean leader) {}
+
+  /**
+   * One rule's share of the fit.
+   *
+   * @param peers the peers assigned to the rule (at most {@code rule.count()})
+   * @param peersWithDifferentRole those of {@code peers} whose role does not match the rule
+   * @param isolationScore PD's score: sum over peer pairs of 100^(L - i - 1), i the first
+   *     location label they differ on; higher is better isolated
+   * @param isolationSatisfied no two peers share the values of the labels up to isolation_level
+   */
+  public record RuleFit(Rule rule, List<FitPeer> peers, List<FitPeer> peersWithDifferentRole,
+      double isolationScore, boolean isolationSatisfied) {
+    /** PD's {@code IsSatisfied}: enough peers, all with the right role, isolation level kept. */
+    public boolean satisfied() {
+      return peers.size() == rule.count() && peersWithDifferentRole.isEmpty()
+          && isolationSatisfied;
+    }
+  }
+
+  public RegionFit {
+    ruleFits = List.copyOf(ruleFits);
+    orphanPeers = List.copyOf(orphanPeers);
+  }
+
+  /** Every rule satisfied and no orphan peer. */
+  public boolean satisfied() {
+    return orphanPeers.isEmpty() && ruleFits.stream().allMatch(RuleFit::satisfied);
+  }
+
+  /**
+   * Fits {@code peers} to {@code rules}. {@code storeLabels} maps store id to labels; a peer on
+   * a store absent from it matches no rule and ends up an orphan.
+   */
+  public static RegionFit fit(
+      List<FitPeer> peers, Map<Long, Map<String, String>> storeLabels, List<Rule> rules) {
+    List<FitPeer> free = new ArrayList<>(peers);
+    free.sort(Comparator.comparingLong(FitPeer::peerId));
+    List<RuleFit> fits = new ArrayList<>(rules.size());
+    for (Rule rule : rules) {
+      List<FitPeer> candidates = new ArrayList<>();
+      for (FitPeer p : free) {
+        Map<String, String> labels = storeLabels.get(p.storeId());
+        if (labels != null && LabelConstraint.matchesAll(labels, rule.labelConstraints())) {
+          candidates.add(p);
+        }
+      }
+      List<FitPeer> chosen = choose(rule, candidates, storeLabels);
+      free.removeAll(chosen);
+      List<FitPeer> wrongRole = chosen.stream().filter(p -> !roleMatches(rule, p)).toList();
+      fits.add(new RuleFit(rule, chosen, wrongRole,
+          isolationScore(chosen, storeLabels, rule.locationLabels()),
+          isolationSatisfied(chosen, storeLabels, rule)));
+    }
+    return new RegionFit(fits, free);
+  }
+
+  private static List<FitPeer> choose(
+      Rule rule, List<FitPeer> candidates, Map<Long, Map<String, String>> labels) {
+    List<FitPeer> chosen = new ArrayList<>();
+    for (boolean wantRoleMatch : new boolean[] {true, false}) {
+      List<FitPeer> pool = new ArrayList<>();
+      for (FitPeer p : candidates) {
+        if (roleMatches(rule, p) == wantRoleMatch) {
+          pool.add(p);
+        }
+      }
+      while (chosen.size() < rule.count() && !pool.isEmpty()) {
+        FitPeer best = null;
+        double bestGain = -1;
+        for (FitPeer p : pool) {
+          double gain = 0;
+          for (FitPeer q : chosen) {
+            gain += pairScore(labels.get(p.storeId()), labels.get(q.storeId()),
+                rule.locationLabels());
+          }
+          if (gain > bestGain) {
+            best = p;
+            bestGain = gain;
+          }
+        }
+        chosen.add(best);
+        pool.remove(best);
+      }
+    }
+    return chosen;
+  }
+
+  static boolean roleMatches(Rule rule, FitPeer p) {
+    return switch (rule.peerRole()) {
+      case VOTER -> !p.learner();
+      case LEADER -> p.leader();
+      case FOLLOWER -> !p.learner() && !p.leader();
+      case LEARNER -> p.learner();
+    };
+  }
+
+  private static double pairScore(Map<String, String> a, Map<String, String> b, List<String> ls) {
+    for (int i = 0; i < ls.size(); i++) {
+      if (!java.util.Objects.equals(a.get(ls.get(i)), b.get(ls.get(i)))) {
+        return Math.pow(100, ls.size() - i - 1);
+      }
+    }
+    return 0;
+  }
+
+  static double isolationScore(
+      List<FitPeer> peers, Map<Long, Map<String, String>> labels, List<String> ls) {
+    double score = 0;
+    for (int i = 0; i < peers.size(); i++) {
+      for (int j = i + 1; j < peers.size(); j++) {
+        score += pairScore(labels.get(peers.get(i).storeId()), labels.get(peers.get(j).storeId()),
+            ls);
+      }
+    }
+    return score;
+  }
+
+  private static boolean isolationSatisfied(
+      List<FitPeer> peers, Map<Long, Map<String, String>> labels, Rule rule) {
+    if (rule.isolationLevel().isEmpty()) {
+      return true;
+    }
+    int upTo = rule.locationLabels().indexOf(rule.isolationLevel());
+    List<String> ls = rule.locationLabels().subList(0, upTo + 1);
+    java.util.Set<List<String>> seen = new java.util.HashSet<>();
+    for (FitPeer p : peers) {
+      Map<String, String> l = labels.get(p.storeId());
+      if (!seen.add(ls.stream().map(k -> String.valueOf(l.get(k))).toList())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
