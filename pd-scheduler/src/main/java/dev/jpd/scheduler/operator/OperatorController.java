@@ -531,6 +531,9 @@ public final class OperatorController implements Operators {
    */
   private boolean takeOut(Running r) {
     Operator op = r.op;
+    // Recorded before it leaves running (the burial records it again with its end time), so
+    // GetOperator never finds neither between the two.
+    records.put(op, clock.millis());
     if (!running.remove(op.regionId(), r)) {
       return false;
     }
