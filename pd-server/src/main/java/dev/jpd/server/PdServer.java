@@ -173,6 +173,8 @@ public final class PdServer implements AutoCloseable {
           new CheckerSeams(regionLabeler, operators::storeLimitExceeded),
           clock, metrics);
       closers.add(checkers);
+      // a label rule written: the checkers look at its regions soon (deny labels, new boundaries)
+      regionLabeler.onRangesChanged(checkers.patrol()::addSuspectKeyRange);
 
       grpc =
           NettyServerBuilder.forAddress(

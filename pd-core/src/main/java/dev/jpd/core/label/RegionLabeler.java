@@ -13,10 +13,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,7 @@ public final class RegionLabeler {
   private final Object writeLock = new Object();
   private final Map<String, LabelRule> stored = new HashMap<>();
   private final AtomicReference<LabelIndex> index = new AtomicReference<>(LabelIndex.EMPTY);
+  private volatile BiConsumer<byte[], byte[]> rangesChanged = (start, end) -> { };
 
   public RegionLabeler(MetaStore store, PdKeys keys, LabelRuleCodec codec, Clock clock) {
     this.store = store;
@@ -134,10 +138,36 @@ public final class RegionLabeler {
       if (!store.txn(List.of(), ops)) {
         throw new IllegalStateException("region label rules not saved: the meta store refused the transaction");
       }
-      toDelete.forEach(stored::remove);
-      stored.putAll(toSet);
+      List<LabelRule> touched = new ArrayList<>(toSet.values());
+      for (String id : toDelete) {
+        LabelRule gone = stored.remove(id);
+        if (gone != null) {
+          touched.add(gone);
+        }
+      }
+      for (LabelRule r : toSet.values()) {
+        LabelRule before = stored.put(r.id(), r);
+        if (before != null) {
+          touched.add(before);
+        }
+      }
       publish(now);
+      for (LabelRule r : touched) {
+        for (HexRange range : r.data()) {
+          rangesChanged.accept(HexFormat.of().parseHex(range.startKey()),
+              HexFormat.of().parseHex(range.endKey()));
+        }
+      }
     }
+  }
+
+  /**
+   * Who hears of the key ranges a write touched (the rules set, replaced or deleted), after it
+   * is visible: the checkers look at those regions soon (splits at new boundaries, deny labels).
+   * One listener; it must be quick.
+   */
+  public void onRangesChanged(BiConsumer<byte[], byte[]> listener) {
+    rangesChanged = Objects.requireNonNull(listener);
   }
 
   /**

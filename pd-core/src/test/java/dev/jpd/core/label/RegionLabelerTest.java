@@ -299,6 +299,25 @@ class RegionLabelerTest {
   }
 
   @Test
+  void everyWriteReportsTheRangesItTouchedOnlyOnceItSucceeded() {
+    List<String> heard = new java.util.ArrayList<>();
+    labeler.onRangesChanged((start, end) ->
+        heard.add(HexFormat.of().formatHex(start) + "-" + HexFormat.of().formatHex(end)));
+    labeler.setRule(rule("a", 0, "schedule=deny", "10", "20", "30", "40"));
+    assertThat(heard).containsExactly("10-20", "30-40");
+    heard.clear();
+    labeler.setRule(rule("a", 0, "schedule=deny", "50", ""));
+    assertThat(heard).as("the new range and the replaced ones").containsExactlyInAnyOrder("50-", "10-20", "30-40");
+    heard.clear();
+    store.fail = true;
+    assertThatThrownBy(() -> labeler.deleteRule("a")).isInstanceOf(MetaStoreException.class);
+    assertThat(heard).as("nothing changed, nothing reported").isEmpty();
+    store.fail = false;
+    assertThat(labeler.deleteRule("a")).isTrue();
+    assertThat(heard).containsExactly("50-");
+  }
+
+  @Test
   void storedUnderPdsKey() {
     labeler.setRule(rule("keyspaces/1", 0, "k=v", "", ""));
     assertThat(store.get("/pd/7/region_label/keyspaces/1")).isPresent();
