@@ -242,7 +242,6 @@ public final class PdServer implements AutoCloseable {
     closers.add(gcMetrics);
   }
 
-  /** The configuration in force; schedule and replication keys change at run time. */
   /** The placement rules, loaded at start; the default rule follows {@code [replication]}. */
   public RuleManager ruleManager() {
     return ruleManager;
@@ -253,6 +252,7 @@ public final class PdServer implements AutoCloseable {
         c.replication().locationLabels(), c.replication().isolationLevel());
   }
 
+  /** The configuration in force; schedule and replication keys change at run time. */
   public LiveConfig config() {
     return config;
   }
