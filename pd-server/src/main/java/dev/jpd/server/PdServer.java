@@ -170,7 +170,7 @@ public final class PdServer implements AutoCloseable {
       closers.add(operators);
       checkers = new CheckerWiring(cluster, config, ids, operators.operators(), clusterHealth,
           new CheckerSeams(regionLabeler, operators::storeLimitExceeded),
-          clock, metrics);
+          clock, metrics, ruleManager);
       closers.add(checkers);
 
       grpc =
