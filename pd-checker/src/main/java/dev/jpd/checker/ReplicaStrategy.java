@@ -33,10 +33,17 @@ final class ReplicaStrategy {
   private final CheckRequest req;
 
   ReplicaStrategy(CheckerCluster cluster, RegionInfo region, CheckRequest req) {
+    this(cluster, region, req, cluster.config().locationLabels(),
+        cluster.config().isolationLevel());
+  }
+
+  /** A strategy over a rule's own location labels and isolation level. */
+  ReplicaStrategy(CheckerCluster cluster, RegionInfo region, CheckRequest req,
+      List<String> labels, String isolationLevel) {
     this.cluster = cluster;
     this.region = region;
-    this.labels = cluster.config().locationLabels();
-    this.isolationLevel = cluster.config().isolationLevel();
+    this.labels = labels;
+    this.isolationLevel = isolationLevel;
     this.req = req;
   }
 

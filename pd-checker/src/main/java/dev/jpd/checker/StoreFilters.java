@@ -168,4 +168,20 @@ final class StoreFilters {
     }
     return -1;
   }
+
+  /** Stores whose labels satisfy a placement rule's label constraints. */
+  static StoreFilter ruleConstraints(java.util.List<dev.jpd.core.placement.LabelConstraint> cs) {
+    return of("rule-constraints",
+        (s, st) -> dev.jpd.core.placement.LabelConstraint.matchesAll(labelsOf(s), cs),
+        (s, st) -> "labels " + labelsOf(s) + " do not match the rule's constraints " + cs);
+  }
+
+  /** A store's labels as a map. */
+  static java.util.Map<String, String> labelsOf(StoreInfo s) {
+    java.util.Map<String, String> m = new java.util.HashMap<>();
+    for (Metapb.StoreLabel l : s.meta().getLabelsList()) {
+      m.put(l.getKey(), l.getValue());
+    }
+    return m;
+  }
 }

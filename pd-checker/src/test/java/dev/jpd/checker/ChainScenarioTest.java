@@ -108,7 +108,7 @@ class ChainScenarioTest {
     }
   }
 
-  private static boolean applyConfig(FakeCluster fc, RecordingOperators ops, String kv) {
+  static boolean applyConfig(FakeCluster fc, RecordingOperators ops, String kv) {
     String[] p = kv.split("=", 2);
     String v = p[1];
     switch (p[0]) {
@@ -152,7 +152,7 @@ class ChainScenarioTest {
   }
 
   /** {@code 4}, {@code 4:down:busy}, {@code 4{zone=z1,host=h1}:offline}. */
-  private static void addStore(FakeCluster fc, String spec) {
+  static void addStore(FakeCluster fc, String spec) {
     String labels = "";
     int open = spec.indexOf('{');
     String rest = spec;
@@ -180,7 +180,7 @@ class ChainScenarioTest {
   }
 
   /** {@code 1=1* 2 3!} or {@code 1=1* 2 3@1/100} (size MiB / keys; default 10/10000). */
-  private static long addRegion(FakeCluster fc, String spec) {
+  static long addRegion(FakeCluster fc, String spec) {
     String[] idAndPeers = spec.split("=", 2);
     long id = Long.parseLong(idAndPeers[0].trim());
     String peers = idAndPeers[1];

@@ -4,9 +4,11 @@ import dev.jpd.checker.CacheCheckerCluster;
 import dev.jpd.checker.CheckerChain;
 import dev.jpd.checker.CheckerConfig;
 import dev.jpd.checker.ClusterSeams;
+import dev.jpd.checker.RuleChecker;
 import dev.jpd.checker.patrol.CheckerMetrics;
 import dev.jpd.checker.patrol.PatrolService;
 import dev.jpd.core.operator.Operators;
+import dev.jpd.core.placement.RuleManager;
 import dev.jpd.core.statistics.StatisticsConfig;
 import dev.jpd.server.cluster.ClusterHealth;
 import dev.jpd.server.cluster.RaftCluster;
@@ -46,7 +48,8 @@ final class CheckerWiring implements AutoCloseable {
   private volatile CheckerConfig current;
 
   CheckerWiring(RaftCluster cluster, LiveConfig config, IdAllocator ids, Operators operators,
-      ClusterHealth health, ClusterSeams seams, Clock clock, MeterRegistry registry) {
+      ClusterHealth health, ClusterSeams seams, Clock clock, MeterRegistry registry,
+      RuleManager rules) {
     current = checkerConfig(config.current());
     config.addListener(next -> current = checkerConfig(next));
     CacheCheckerCluster view = new CacheCheckerCluster(cluster.regions(), cluster.stores(),
@@ -54,7 +57,9 @@ final class CheckerWiring implements AutoCloseable {
         () -> config.current().schedule().enableJointConsensus() && cluster.supportsConfChangeV2(),
         clock, clock.millis(), seams);
     CheckerMetrics metrics = new CheckerMetrics(registry);
-    chain = CheckerChain.standard(view, operators, metrics.events());
+    // with enable-placement-rules on (PD's default) the rule checker replaces learner + replica
+    chain = CheckerChain.standard(view, operators, metrics.events(),
+        rules == null ? null : RuleChecker.of(view, rules));
     executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "pd-patrol");
       t.setDaemon(true);
@@ -79,6 +84,9 @@ final class CheckerWiring implements AutoCloseable {
       }
     });
     cluster.onSplitAsked(chain::recordRegionSplit);
+    if (rules != null) {
+      rules.onRangesChanged(patrol::addSuspectKeyRange);
+    }
     patrol.start();
   }
 

@@ -171,7 +171,7 @@ public final class PdServer implements AutoCloseable {
       closers.add(operators);
       checkers = new CheckerWiring(cluster, config, ids, operators.operators(), clusterHealth,
           new CheckerSeams(regionLabeler, operators::storeLimitExceeded),
-          clock, metrics);
+          clock, metrics, ruleManager);
       closers.add(checkers);
       // a label rule written: the checkers look at its regions soon (deny labels, new boundaries)
       regionLabeler.onRangesChanged(checkers.patrol()::addSuspectKeyRange);

@@ -79,7 +79,7 @@ class CheckerRoutesTest {
     assertThat(cmd.getRegionId()).isEqualTo(2);
     Optional<Operator> op = pd.server().operators().get(2);
     assertThat(op).isPresent();
-    assertThat(op.get().desc()).isEqualTo("make-up-replica");
+    assertThat(op.get().desc()).isEqualTo("add-rule-peer");
     Pdpb.ChangePeer change = cmd.hasChangePeerV2()
         ? cmd.getChangePeerV2().getChanges(0)
         : Pdpb.ChangePeer.newBuilder().setPeer(cmd.getChangePeer().getPeer())
@@ -90,26 +90,26 @@ class CheckerRoutesTest {
 
   @Test
   void aPausedCheckerBuildsNothingUntilResumed() throws Exception {
-    HttpResponse<String> r = api.post(V1 + "/checker/replica", "{\"delay\": 3600}");
+    HttpResponse<String> r = api.post(V1 + "/checker/rule", "{\"delay\": 3600}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(ApiClient.message(r)).isEqualTo("Pause the checker successfully.");
-    assertThat(api.getJson(V1 + "/checker/replica").get("paused").asBoolean()).isTrue();
+    assertThat(api.getJson(V1 + "/checker/rule").get("paused").asBoolean()).isTrue();
     assertThat(api.getJson(V1 + "/checker/merge").get("paused").asBoolean()).isFalse();
 
     report(twoPeers());
     Await.until("the patrol to find the replica checker paused", Duration.ofSeconds(10),
-        () -> events("replica-checker", "paused") > 0);
+        () -> events("rule-checker", "paused") > 0);
     assertThat(pd.server().operators().get(2)).isEmpty();
-    JsonNode replica = checker(api.getJson(V1 + "/regions/2/diagnose"), "replica");
+    JsonNode replica = checker(api.getJson(V1 + "/regions/2/diagnose"), "rule");
     assertThat(replica.get("result").asText()).isEqualTo("paused");
     assertThat(replica.get("detail").asText()).startsWith("paused until ");
 
-    r = api.post(V1 + "/checker/replica", "{\"delay\": 0}");
+    r = api.post(V1 + "/checker/rule", "{\"delay\": 0}");
     assertThat(ApiClient.message(r)).isEqualTo("Resume the checker successfully.");
-    assertThat(api.getJson(V1 + "/checker/replica").get("paused").asBoolean()).isFalse();
+    assertThat(api.getJson(V1 + "/checker/rule").get("paused").asBoolean()).isFalse();
     Await.until("the make-up-replica operator after resuming", Duration.ofSeconds(10),
         () -> pd.server().operators().get(2).isPresent());
-    assertThat(pd.server().operators().get(2).get().desc()).isEqualTo("make-up-replica");
+    assertThat(pd.server().operators().get(2).get().desc()).isEqualTo("add-rule-peer");
   }
 
   @Test
@@ -128,8 +128,8 @@ class CheckerRoutesTest {
     assertThat(d.get("operators")).isEmpty();
     List<String> order = new ArrayList<>();
     d.get("checkers").forEach(c -> order.add(c.get("checker").asText()));
-    assertThat(order).containsSubsequence("joint-state", "split", "learner", "replica", "merge");
-    JsonNode replica = checker(d, "replica");
+    assertThat(order).containsSubsequence("joint-state", "split", "rule", "merge");
+    JsonNode replica = checker(d, "rule");
     assertThat(replica.get("result").asText()).isEqualTo("no-target-store");
     Await.until("the region in the priority list (missing a replica)", Duration.ofSeconds(10),
         () -> pd.server().metrics().get("pd_checker_region_list").tag("type", "priority_list")
