@@ -1,7 +1,5 @@
 package dev.jpd.checker;
 
-import dev.jpd.core.operator.BuildResult;
-import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.OperatorBuilder;
 import dev.jpd.core.operator.Priority;
@@ -162,7 +160,7 @@ final class ReplicaChecker implements Checker {
     ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req);
     ReplicaStrategy.Choice target = strategy.selectStoreToAdd(strategy.regionStores(), List.of());
     if (target.storeId() == 0) {
-      return noTarget(target, req);
+      return ReplicaStrategy.noTarget(target, "", req);
     }
     Metapb.Peer peer = Metapb.Peer.newBuilder().setStoreId(target.storeId()).build();
     return build(OperatorBuilder.of("make-up-replica", cluster, region).addPeer(peer)
@@ -252,30 +250,15 @@ final class ReplicaChecker implements Checker {
     ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req);
     ReplicaStrategy.Choice target = strategy.selectStoreToFix(strategy.regionStores(), storeId);
     if (target.storeId() == 0) {
-      return noTarget(target, req);
+      return ReplicaStrategy.noTarget(target, "", req);
     }
     Metapb.Peer peer = Metapb.Peer.newBuilder().setStoreId(target.storeId()).build();
     return build(OperatorBuilder.of("replace-" + status + "-replica", cluster, region)
         .removePeer(storeId).addPeer(peer).priority(Priority.HIGH), req);
   }
 
-  private static Operator noTarget(ReplicaStrategy.Choice choice, CheckRequest req) {
-    if (choice.temporary()) {
-      req.markRetryLater();
-      req.reason(Reason.NO_TARGET_STORE,
-          "every suitable store is temporarily unavailable; retried soon");
-    } else {
-      req.reason(Reason.NO_TARGET_STORE, "no store qualifies");
-    }
-    return null;
-  }
 
   private Operator build(OperatorBuilder b, CheckRequest req) {
-    BuildResult<Operator> r = b.build(OpKind.REPLICA.bit(), cluster.clock().millis());
-    if (!r.ok()) {
-      req.reason(Reason.CREATE_FAILED, String.join("; ", r.errors()));
-      return null;
-    }
-    return r.value();
+    return ReplicaStrategy.build(b, cluster, req);
   }
 }

@@ -1,5 +1,9 @@
 package dev.jpd.checker;
 
+import dev.jpd.core.operator.BuildResult;
+import dev.jpd.core.operator.OpKind;
+import dev.jpd.core.operator.Operator;
+import dev.jpd.core.operator.OperatorBuilder;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreInfo;
 import dev.jpd.core.store.StoreScores;
@@ -202,4 +206,29 @@ final class ReplicaStrategy {
   }
 
   private record Candidate(StoreInfo store, StoreStatus status, double distinct) {}
+
+  /**
+   * Records why no target store was found ({@code forWhat} names the rule, or is empty); a
+   * temporary reason marks the region for a retry soon.
+   */
+  static Operator noTarget(Choice choice, String forWhat, CheckRequest req) {
+    if (choice.temporary()) {
+      req.markRetryLater();
+      req.reason(Reason.NO_TARGET_STORE,
+          "every suitable store" + forWhat + " is temporarily unavailable; retried soon");
+    } else {
+      req.reason(Reason.NO_TARGET_STORE, "no store qualifies" + forWhat);
+    }
+    return null;
+  }
+
+  /** Builds a replica-kind operator, or records the builder's errors and returns null. */
+  static Operator build(OperatorBuilder b, CheckerCluster cluster, CheckRequest req) {
+    BuildResult<Operator> r = b.build(OpKind.REPLICA.bit(), cluster.clock().millis());
+    if (!r.ok()) {
+      req.reason(Reason.CREATE_FAILED, String.join("; ", r.errors()));
+      return null;
+    }
+    return r.value();
+  }
 }

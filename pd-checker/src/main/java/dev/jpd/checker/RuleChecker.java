@@ -1,7 +1,5 @@
 package dev.jpd.checker;
 
-import dev.jpd.core.operator.BuildResult;
-import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.OperatorBuilder;
 import dev.jpd.core.operator.Priority;
@@ -179,7 +177,7 @@ public final class RuleChecker implements Checker {
         .selectStoreToAdd(ruleStores(rf), List.of(StoreFilters.ruleConstraints(
             rule.labelConstraints())));
     if (target.storeId() == 0) {
-      return noTarget(target, rule, req);
+      return ReplicaStrategy.noTarget(target, " for rule " + rule.key(), req);
     }
     Metapb.Peer.Builder peer = Metapb.Peer.newBuilder().setStoreId(target.storeId());
     if (rule.peerRole() == PeerRole.LEARNER) {
@@ -205,7 +203,7 @@ public final class RuleChecker implements Checker {
     ReplicaStrategy.Choice target = strategy(region, rule, req).selectStoreToAdd(others,
         List.of(StoreFilters.ruleConstraints(rule.labelConstraints())));
     if (target.storeId() == 0) {
-      return noTarget(target, rule, req);
+      return ReplicaStrategy.noTarget(target, " for rule " + rule.key(), req);
     }
     Metapb.Peer.Builder peer = Metapb.Peer.newBuilder().setStoreId(target.storeId());
     if (old.learner()) {
@@ -334,23 +332,8 @@ public final class RuleChecker implements Checker {
     return out;
   }
 
-  private static Operator noTarget(ReplicaStrategy.Choice choice, Rule rule, CheckRequest req) {
-    if (choice.temporary()) {
-      req.markRetryLater();
-      req.reason(Reason.NO_TARGET_STORE, "every store for rule " + rule.key()
-          + " is temporarily unavailable; retried soon");
-    } else {
-      req.reason(Reason.NO_TARGET_STORE, "no store qualifies for rule " + rule.key());
-    }
-    return null;
-  }
 
   private Operator build(OperatorBuilder b, CheckRequest req) {
-    BuildResult<Operator> r = b.build(OpKind.REPLICA.bit(), cluster.clock().millis());
-    if (!r.ok()) {
-      req.reason(Reason.CREATE_FAILED, String.join("; ", r.errors()));
-      return null;
-    }
-    return r.value();
+    return ReplicaStrategy.build(b, cluster, req);
   }
 }
