@@ -3,6 +3,9 @@ package dev.jpd.checker.patrol;
 import dev.jpd.checker.CheckerChain;
 import dev.jpd.checker.FakeCluster;
 import dev.jpd.checker.RecordingOperators;
+import dev.jpd.checker.RuleChecker;
+import dev.jpd.core.placement.RuleManager;
+import dev.jpd.core.storage.MemoryMetaStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -19,6 +22,8 @@ import java.util.Set;
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 1     (1 % missing a peer)
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench down 1000000
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 0 zones  (location labels)
+ * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 1 zones rules
+ *     (placement rules on: the rule checker with pd/default instead of the replica checker)
  * </pre>
  *
  * "Unhealthy" regions have 2 of 3 peers (make-up-replica). {@code pass} runs with PD's default
@@ -30,6 +35,8 @@ final class PatrolBench {
   private static final int STORES = 30;
   /** Stores in 3 zones (store id mod 3), {@code location-labels = zone}; peers in 3 zones. */
   private static boolean labels;
+  /** Placement rules on: the rule checker (default rule) replaces learner and replica. */
+  private static boolean rules;
 
   private PatrolBench() {}
 
@@ -38,6 +45,7 @@ final class PatrolBench {
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
     int unhealthyPercent = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     labels = args.length > 3 && args[3].equals("zones");
+    rules = args.length > 4 && args[4].equals("rules");
     switch (what) {
       case "pass" -> {
         pass(n, unhealthyPercent, false);
@@ -85,7 +93,7 @@ final class PatrolBench {
     }
     RecordingOperators ops = new RecordingOperators();
     CheckerMetrics metrics = new CheckerMetrics(new SimpleMeterRegistry());
-    CheckerChain chain = CheckerChain.standard(fc.view, ops, metrics.events());
+    CheckerChain chain = chain(fc, ops, metrics);
     PatrolService patrol = new PatrolService(chain, fc.view, ops,
         new dev.jpd.checker.ManualScheduler(fc.clock), () -> true, metrics);
     patrol.start();
@@ -104,6 +112,16 @@ final class PatrolBench {
         ops.added().size(), patrol.pendingRegionIds().size());
   }
 
+  private static CheckerChain chain(FakeCluster fc, RecordingOperators ops, CheckerMetrics m) {
+    if (!rules) {
+      return CheckerChain.standard(fc.view, ops, m.events());
+    }
+    fc.config(b -> b.enablePlacementRules(true));
+    RuleManager rm = new RuleManager(new MemoryMetaStore(), 1, new RuleManager.Replication(3,
+        fc.config().locationLabels(), ""), () -> 0);
+    return CheckerChain.standard(fc.view, ops, m.events(), RuleChecker.of(fc.view, rm));
+  }
+
   /** Ticks until the scan has gone once over the key space; returns the ticks. */
   private static int round(PatrolService patrol) {
     int ticks = 0;
@@ -119,7 +137,7 @@ final class PatrolBench {
     fc.config(b -> b.replicaScheduleLimit(Long.MAX_VALUE));
     RecordingOperators ops = new RecordingOperators();
     CheckerMetrics metrics = new CheckerMetrics(new SimpleMeterRegistry());
-    CheckerChain chain = CheckerChain.standard(fc.view, ops, metrics.events());
+    CheckerChain chain = chain(fc, ops, metrics);
     PatrolService patrol = new PatrolService(chain, fc.view, ops,
         new dev.jpd.checker.ManualScheduler(fc.clock), () -> true, metrics);
     patrol.start();
