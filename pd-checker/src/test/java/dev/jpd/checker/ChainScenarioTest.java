@@ -30,10 +30,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChainScenarioTest {
 
   static Stream<Arguments> scenarios() throws IOException {
+    return table("/checker-scenarios.txt", 5);
+  }
+
+  /**
+   * A scenario table from the test resources: one case a line, {@code fields} fields split at
+   * {@code |} and trimmed; blank lines and {@code #} comments skipped.
+   */
+  static Stream<Arguments> table(String resource, int fields) throws IOException {
     List<Arguments> out = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        ChainScenarioTest.class.getResourceAsStream("/checker-scenarios.txt"),
-        StandardCharsets.UTF_8))) {
+        ChainScenarioTest.class.getResourceAsStream(resource), StandardCharsets.UTF_8))) {
       String line;
       int n = 0;
       while ((line = r.readLine()) != null) {
@@ -42,10 +49,11 @@ class ChainScenarioTest {
           continue;
         }
         String[] f = line.split("\\|", -1);
-        if (f.length != 5) {
-          throw new IllegalArgumentException("line " + n + ": want 5 fields, got " + f.length);
+        if (f.length != fields) {
+          throw new IllegalArgumentException(resource + " line " + n + ": want " + fields
+              + " fields, got " + f.length);
         }
-        out.add(Arguments.of(f[0].trim(), f[1].trim(), f[2].trim(), f[3].trim(), f[4].trim()));
+        out.add(Arguments.of((Object[]) Arrays.stream(f).map(String::trim).toArray(String[]::new)));
       }
     }
     return out.stream();
@@ -80,7 +88,15 @@ class ChainScenarioTest {
         default -> throw new IllegalArgumentException("unknown config key " + p[0]);
       }
     }
-    RegionInfo region = fc.region(first);
+    assertOutcome(name, chain, fc.region(first), expect);
+  }
+
+  /**
+   * The chain's dry run over the region builds exactly {@code expect} (in {@link OpText} form) or
+   * reports {@code reason <checker> <reason>[; rejects <store>:<filter> ...]}; the patrol-mode
+   * check builds the same operators as the dry run.
+   */
+  static void assertOutcome(String name, CheckerChain chain, RegionInfo region, String expect) {
     Diagnosis d = chain.diagnose(region);
     List<Operator> real = chain.check(region, CheckRequest.forPatrol());
     assertThat(OpText.of(real)).as("patrol check matches the dry run")

@@ -1,21 +1,13 @@
 package dev.jpd.checker;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jpd.core.operator.Operator;
 import dev.jpd.core.placement.LabelConstraint;
 import dev.jpd.core.placement.Rule;
 import dev.jpd.core.placement.RuleManager;
-import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.storage.MemoryMetaStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,26 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RuleScenarioTest {
 
   static Stream<Arguments> scenarios() throws IOException {
-    List<Arguments> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        RuleScenarioTest.class.getResourceAsStream("/rule-scenarios.txt"),
-        StandardCharsets.UTF_8))) {
-      String line;
-      int n = 0;
-      while ((line = r.readLine()) != null) {
-        n++;
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        String[] f = line.split("\\|", -1);
-        if (f.length != 6) {
-          throw new IllegalArgumentException("line " + n + ": want 6 fields, got " + f.length);
-        }
-        out.add(Arguments.of(f[0].trim(), f[1].trim(), f[2].trim(), f[3].trim(), f[4].trim(),
-            f[5].trim()));
-      }
-    }
-    return out.stream();
+    return ChainScenarioTest.table("/rule-scenarios.txt", 6);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -88,29 +61,6 @@ class RuleScenarioTest {
     }
     CheckerChain chain = CheckerChain.standard(fc.view, ops, CheckerEvents.none(),
         RuleChecker.of(fc.view, rm));
-    RegionInfo region = fc.region(first);
-    Diagnosis d = chain.diagnose(region);
-    List<Operator> real = chain.check(region, CheckRequest.forPatrol());
-    assertThat(OpText.of(real)).as("patrol check matches the dry run")
-        .isEqualTo(OpText.of(d.operators()));
-    if (!expect.startsWith("reason ")) {
-      assertThat(OpText.of(d.operators())).as(name + "\n" + d.reports()).isEqualTo(expect);
-      return;
-    }
-    String[] parts = expect.split(";", 2);
-    String[] want = parts[0].trim().split("\\s+");
-    CheckerReport report = d.reports().stream().filter(x -> x.checker().equals(want[1]))
-        .findFirst().orElseThrow(() -> new AssertionError(
-            "no report from " + want[1] + " in " + d.reports()));
-    assertThat(report.reason().text()).as(name + "\n" + d.reports()).isEqualTo(want[2]);
-    if (parts.length > 1) {
-      TreeSet<String> wanted = new TreeSet<>(Arrays.asList(
-          parts[1].trim().substring("rejects ".length()).trim().split("\\s+")));
-      TreeSet<String> got = new TreeSet<>();
-      report.rejectedStores().stream().filter(x -> !x.filter().equals("exclude"))
-          .forEach(x -> got.add(x.storeId() + ":" + x.filter()));
-      assertThat(got).as(name + "\n" + report).isEqualTo(wanted);
-      report.rejectedStores().forEach(x -> assertThat(x.why()).isNotBlank());
-    }
+    ChainScenarioTest.assertOutcome(name, chain, fc.region(first), expect);
   }
 }
