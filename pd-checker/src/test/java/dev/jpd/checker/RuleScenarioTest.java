@@ -1,6 +1,5 @@
 package dev.jpd.checker;
 
-
 import dev.jpd.core.placement.LabelConstraint;
 import dev.jpd.core.placement.Rule;
 import dev.jpd.core.placement.RuleManager;
