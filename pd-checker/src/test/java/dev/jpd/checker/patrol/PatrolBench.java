@@ -92,13 +92,7 @@ final class PatrolBench {
       fc.config(b -> b.replicaScheduleLimit(Long.MAX_VALUE));
     }
     RecordingOperators ops = new RecordingOperators();
-    CheckerMetrics metrics = new CheckerMetrics(new SimpleMeterRegistry());
-    CheckerChain chain = chain(fc, ops, metrics);
-    PatrolService patrol = new PatrolService(chain, fc.view, ops,
-        new dev.jpd.checker.ManualScheduler(fc.clock), () -> true, metrics);
-    patrol.start();
-    patrol.stop(); // the lists and the batch size are set; ticks are driven here
-    round(patrol); // warm-up: the prepare check's count, JIT
+    PatrolService patrol = warmPatrol(fc, ops);
     ops.finishAll();
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long cpu0 = mx.getCurrentThreadCpuTime();
@@ -110,6 +104,20 @@ final class PatrolBench {
             + " wall=%.3f s operators=%d pending=%d%n", n, unhealthyPercent,
         liftLimits ? "lifted" : "default", ticks, patrol.scanLimit(), cpu / 1e9, wall / 1e9,
         ops.added().size(), patrol.pendingRegionIds().size());
+  }
+
+  /**
+   * The chain and the patrol over the fixture, its lists and batch size set but not scheduled
+   * (ticks are driven here), after one warm-up round (the prepare check's count, JIT).
+   */
+  private static PatrolService warmPatrol(FakeCluster fc, RecordingOperators ops) {
+    CheckerMetrics metrics = new CheckerMetrics(new SimpleMeterRegistry());
+    PatrolService patrol = new PatrolService(chain(fc, ops, metrics), fc.view, ops,
+        new dev.jpd.checker.ManualScheduler(fc.clock), () -> true, metrics);
+    patrol.start();
+    patrol.stop();
+    round(patrol);
+    return patrol;
   }
 
   private static CheckerChain chain(FakeCluster fc, RecordingOperators ops, CheckerMetrics m) {
@@ -136,13 +144,7 @@ final class PatrolBench {
     FakeCluster fc = cluster(n, 0);
     fc.config(b -> b.replicaScheduleLimit(Long.MAX_VALUE));
     RecordingOperators ops = new RecordingOperators();
-    CheckerMetrics metrics = new CheckerMetrics(new SimpleMeterRegistry());
-    CheckerChain chain = chain(fc, ops, metrics);
-    PatrolService patrol = new PatrolService(chain, fc.view, ops,
-        new dev.jpd.checker.ManualScheduler(fc.clock), () -> true, metrics);
-    patrol.start();
-    patrol.stop();
-    round(patrol); // warm-up
+    PatrolService patrol = warmPatrol(fc, ops);
     long store = 5;
     long affected = fc.view.storeRegionIds(store).length;
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
