@@ -3,6 +3,7 @@ package dev.jpd.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jpd.core.placement.Rule;
 import dev.jpd.server.testing.Await;
 import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
@@ -21,7 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Placement rules over PD's HTTP API: reads, writes, bundles, a region's fit, bad input. */
+/**
+ * Placement rules in the daemon: PD's HTTP API (reads, writes, bundles, a region's fit, bad
+ * input), the default rule following {@code [replication]}, rules surviving a restart.
+ */
 @Timeout(60)
 class RuleRoutesTest {
   private static final String C = "/pd/api/v1/config";
@@ -129,6 +133,24 @@ class RuleRoutesTest {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
     assertThat(ApiClient.message(r).toLowerCase()).contains(word);
     assertThat(ruleKeys()).containsExactly("pd/default");
+  }
+
+  @Test
+  void theDefaultRuleFollowsMaxReplicasSetOverHttp() throws Exception {
+    assertThat(pd.server().ruleManager().rule("pd", "default").count()).isEqualTo(3);
+    HttpResponse<String> r = api.post("/pd/api/v1/config", "{\"max-replicas\": 5}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(pd.server().ruleManager().rule("pd", "default").count()).isEqualTo(5);
+  }
+
+  @Test
+  void rulesSurviveARestart() {
+    pd.server().ruleManager().setRule(Rule.of("g", "learners", "learner", 2, "10", "20"));
+    pd.restart();
+    Rule back = pd.server().ruleManager().rule("g", "learners");
+    assertThat(back).isNotNull();
+    assertThat(back.count()).isEqualTo(2);
+    assertThat(pd.server().ruleManager().rules()).hasSize(2);
   }
 
   @Test
