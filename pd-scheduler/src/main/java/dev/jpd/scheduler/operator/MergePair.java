@@ -1,8 +1,11 @@
 package dev.jpd.scheduler.operator;
 
 import dev.jpd.core.operator.MergeRegion;
+import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.OpStep;
 import dev.jpd.core.operator.Operator;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The two operators of a merge, found from their MergeRegion step (so that nothing depends on
@@ -30,5 +33,27 @@ final class MergePair {
       }
     }
     return null;
+  }
+
+  /**
+   * Groups operators into admission entries: a merge operator with the one after it (source,
+   * target), every other operator alone. Throws with a message naming the operator when a merge
+   * operator has no partner after it.
+   */
+  static List<List<Operator>> entries(Operator... ops) {
+    List<List<Operator>> entries = new ArrayList<>(ops.length);
+    for (int i = 0; i < ops.length; i++) {
+      if (!ops[i].hasKind(OpKind.MERGE)) {
+        entries.add(List.of(ops[i]));
+        continue;
+      }
+      if (i + 1 >= ops.length || !ops[i + 1].hasKind(OpKind.MERGE)) {
+        throw new IllegalArgumentException("merge operators must come in pairs (source, target); "
+            + "operator " + ops[i].desc() + " on region " + ops[i].regionId() + " has none");
+      }
+      entries.add(List.of(ops[i], ops[i + 1]));
+      i++;
+    }
+    return entries;
   }
 }

@@ -72,7 +72,6 @@ import org.slf4j.LoggerFactory;
 public final class OperatorController implements Operators {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorController.class);
 
-
   private final ControllerCluster cluster;
   private final Supplier<? extends ControllerConfig> config;
   private final Clock clock;
@@ -177,20 +176,12 @@ public final class OperatorController implements Operators {
 
   @Override
   public AddResult addWaiting(Operator... ops) {
-    List<List<Operator>> entries = new ArrayList<>();
-    for (int i = 0; i < ops.length; i++) {
-      if (ops[i].hasKind(OpKind.MERGE)) {
-        if (i + 1 >= ops.length || !ops[i + 1].hasKind(OpKind.MERGE)) {
-          LOG.error("merge operator should be paired desc={} region-id={}",
-              ops[i].desc(), ops[i].regionId());
-          return AddResult.refused("merge operators must come in pairs (source, target); "
-              + "operator " + ops[i].desc() + " on region " + ops[i].regionId() + " has none");
-        }
-        entries.add(List.of(ops[i], ops[i + 1]));
-        i++;
-      } else {
-        entries.add(List.of(ops[i]));
-      }
+    List<List<Operator>> entries;
+    try {
+      entries = MergePair.entries(ops);
+    } catch (IllegalArgumentException e) {
+      LOG.error("merge operator should be paired: {}", e.getMessage());
+      return AddResult.refused(e.getMessage());
     }
     if (entries.isEmpty()) {
       return AddResult.refused("no operator given");
@@ -359,35 +350,18 @@ public final class OperatorController implements Operators {
     }
   }
 
-  /**
-   * PD's {@code checkStaleOperator} (heartbeats only) and the merge epoch check of {@code
-   * checkOperatorLightly} (both sources). True when the operator was canceled.
-   */
+  /** Cancels the operator when {@link StaleCheck} finds it stale; true when it did. */
   private boolean checkStale(
       Operator op, OpStep step, RegionInfo region, DispatchSource source, long now) {
-    if (step instanceof MergeRegion m && !m.isPassive()) {
-      return false; // PrepareMerge moves the source's epoch: that is progress, not staleness
+    StaleCheck.Verdict v = StaleCheck.judge(op, step, region, source == DispatchSource.HEARTBEAT);
+    if (v == null) {
+      return false;
     }
-    if (source == DispatchSource.HEARTBEAT) {
-      Optional<String> why = step.checkInProgress(region);
-      if (why.isPresent()) {
-        LOG.info("operator is stale region-id={} err=\"{}\"", op.regionId(), why.get());
-        return cancelRunning(op, CancelReason.STALE_STATUS, now, "promote-stale");
-      }
-      long changes = region.confVer() - op.epoch().getConfVer();
-      if (changes > op.confVerChanged(region)) {
-        LOG.info("operator is stale region-id={} diff={} latest-epoch=\"version:{} conf_ver:{}\"",
-            op.regionId(), changes, region.version(), region.confVer());
-        return cancelRunning(op, CancelReason.EPOCH_NOT_MATCH, now, "promote-stale");
-      }
+    if (v.event() != null) {
+      metrics.event(op.desc(), v.event());
     }
-    if (op.hasKind(OpKind.MERGE) && region.version() > op.epoch().getVersion()) {
-      metrics.event(op.desc(), "epoch-not-match");
-      LOG.info("operator is stale region-id={} latest-epoch=\"version:{} conf_ver:{}\"",
-          op.regionId(), region.version(), region.confVer());
-      return cancelRunning(op, CancelReason.EPOCH_NOT_MATCH, now, "promote-stale");
-    }
-    return false;
+    LOG.info("operator is stale region-id={} {}", op.regionId(), v.detail());
+    return cancelRunning(op, v.reason(), now, "promote-stale");
   }
 
   // ---- push tick ----
