@@ -67,6 +67,11 @@ final class OperatorWiring implements AutoCloseable {
     return controller.storeLimitExceeded(op);
   }
 
+  /** Forgets a buried store's store-limit buckets (PD's {@code RemoveStoreLimit}). */
+  void storeBuried(long storeId) {
+    controller.storeLimits().removeStore(storeId);
+  }
+
   /** Operators queued by priority, not started yet (for {@code /operators?kind=waiting}). */
   List<Operator> waiting() {
     return controller.waitingOperators();

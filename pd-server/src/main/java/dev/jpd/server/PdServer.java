@@ -169,6 +169,7 @@ public final class PdServer implements AutoCloseable {
       HeartbeatStreams streams = new HeartbeatStreams();
       operators = new OperatorWiring(cluster, config, streams, clock, metrics, background);
       closers.add(operators);
+      storeLifecycle.afterEachBurial(operators::storeBuried);
       checkers = new CheckerWiring(cluster, config, ids, operators.operators(), clusterHealth,
           new CheckerSeams(regionLabeler, operators::storeLimitExceeded),
           clock, metrics, ruleManager);

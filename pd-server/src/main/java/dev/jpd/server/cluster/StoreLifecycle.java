@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class StoreLifecycle {
   private final LiveConfig config;
   private final ClusterHealth health;
   private final List<Runnable> afterCheck = new ArrayList<>();
+  private final List<LongConsumer> afterBury = new ArrayList<>();
   private ScheduledFuture<?> task;
 
   public StoreLifecycle(
@@ -56,6 +58,12 @@ public final class StoreLifecycle {
   /** Also run {@code r} after each store check (metrics collection). */
   public synchronized StoreLifecycle afterEachCheck(Runnable r) {
     afterCheck.add(r);
+    return this;
+  }
+
+  /** Also run {@code r} with a store's id once it is buried (its store limits go, as in PD). */
+  public synchronized StoreLifecycle afterEachBurial(LongConsumer r) {
+    afterBury.add(r);
     return this;
   }
 
@@ -203,6 +211,9 @@ public final class StoreLifecycle {
     if (s.meta().getState() == Metapb.StoreState.Offline
         && cluster.regions().regionCount(s.id()) == 0) {
       cluster.setStoreState(s.id(), Metapb.StoreState.Tombstone);
+      for (LongConsumer r : afterBury) {
+        r.accept(s.id());
+      }
     }
   }
 

@@ -5,8 +5,11 @@ import static dev.jpd.server.testing.TestPd.region;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jpd.core.operator.LimitType;
 import dev.jpd.core.statistics.RegionStatisticType;
+import dev.jpd.core.storelimit.StoreLimits;
 import dev.jpd.proto.Metapb;
+import dev.jpd.scheduler.operator.OperatorController;
 import dev.jpd.server.testing.Await;
 import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.core.testing.TestClock;
@@ -145,8 +148,11 @@ class StoreLifecycleTest {
     life().removeStore(3, false);
     send(region(2, "", "", 5, 1, peer(3, 1), peer(4, 2), peer(6, 4)));
     assertThat(count(RegionStatisticType.OFFLINE_PEER)).isZero();
+    StoreLimits limits = ((OperatorController) pd.server().operators()).storeLimits();
+    limits.get(3, LimitType.REMOVE_PEER, 15, clock.millis());
     life().checkStores();
     assertThat(meta(3).getState()).isEqualTo(Metapb.StoreState.Tombstone);
+    assertThat(limits.peek(3, LimitType.REMOVE_PEER)).as("a buried store's limits go").isNull();
     assertThat(meta(3).getNodeState()).isEqualTo(Metapb.NodeState.Removed);
     assertThatThrownBy(() -> life().upStore(3)).hasMessageContaining("Tombstone");
 
