@@ -9,7 +9,7 @@ import dev.jpd.proto.Metapb;
 import dev.jpd.proto.PDGrpc;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.EtcdHarness;
-import dev.jpd.server.testing.TsoClient;
+import dev.jpd.simulator.TsoStream;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -133,6 +133,6 @@ class DaemonKillTest {
 
   /** The packed last timestamp of one batch of {@code count}. */
   private static long tso(ManagedChannel ch, Pdpb.RequestHeader h, int count) throws Exception {
-    return TsoClient.pack(TsoClient.call(ch, h, count).get(0).getTimestamp());
+    return TsoStream.pack(TsoStream.call(ch, h, count).get(0).getTimestamp());
   }
 }

@@ -9,8 +9,8 @@ import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.Await;
 import dev.jpd.server.testing.EtcdHarness;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +45,7 @@ class RestartTest {
     pd.putStore(3);
     Metapb.Region left = region(2, "", "m", 3, 2, peer(3, 1), peer(4, 2), peer(5, 3));
     Metapb.Region right = region(10, "m", "", 3, 2, peer(11, 1), peer(12, 2), peer(13, 3));
-    try (HeartbeatClient s = pd.heartbeats()) {
+    try (RegionHeartbeatStream s = pd.heartbeats()) {
       s.send(pd.heartbeat(left, peer(3, 1)));
       s.send(pd.heartbeat(right, peer(12, 2)));
       Await.until("split reported", Duration.ofSeconds(10), () -> pd.server().cluster().regions().size() == 2);

@@ -5,7 +5,6 @@ import dev.jpd.proto.PDGrpc;
 import dev.jpd.proto.Pdpb;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PdClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final PDGrpc.PDStub async;
-  private final Map<Long, StreamObserver<Pdpb.RegionHeartbeatRequest>> streams =
+  private final Map<Long, RegionHeartbeatStream> streams =
       new ConcurrentHashMap<>();
   final Queue<Pdpb.RegionHeartbeatResponse> responses = new ConcurrentLinkedQueue<>();
   final Queue<String> streamErrors = new ConcurrentLinkedQueue<>();
@@ -160,50 +159,50 @@ final class PdClient implements AutoCloseable {
     return r.getRegionsList();
   }
 
-  /** Sends a region heartbeat on the leader store's stream. */
+  /** Sends a region heartbeat on the leader store's stream, reopening it if the PD ended it. */
   void regionHeartbeat(long storeId, Pdpb.RegionHeartbeatRequest req) {
-    StreamObserver<Pdpb.RegionHeartbeatRequest> s = streams.computeIfAbsent(storeId, this::open);
-    s.onNext(req.toBuilder().setHeader(header()).build());
+    Pdpb.RegionHeartbeatRequest withHeader = req.toBuilder().setHeader(header()).build();
+    RegionHeartbeatStream s = streams.computeIfAbsent(storeId, this::open);
+    if (!s.offer(withHeader)) {
+      streams.remove(storeId, s);
+      streams.computeIfAbsent(storeId, this::open).offer(withHeader);
+    }
   }
 
-  private StreamObserver<Pdpb.RegionHeartbeatRequest> open(long storeId) {
+  private RegionHeartbeatStream open(long storeId) {
     streamsOpened.incrementAndGet();
-    return async.regionHeartbeat(new StreamObserver<>() {
+    RegionHeartbeatStream[] self = new RegionHeartbeatStream[1];
+    self[0] = new RegionHeartbeatStream(async, new RegionHeartbeatStream.Listener() {
       @Override
-      public void onNext(Pdpb.RegionHeartbeatResponse value) {
-        responses.add(value);
+      public void onResponse(Pdpb.RegionHeartbeatResponse response) {
+        responses.add(response);
         received.incrementAndGet();
       }
 
       @Override
-      public void onError(Throwable t) {
-        streamErrors.add("store " + storeId + " heartbeat stream: " + t);
-        dropStream(storeId);
-      }
-
-      @Override
-      public void onCompleted() {
-        dropStream(storeId);
+      public void onEnd(Throwable error) {
+        if (error != null) {
+          streamErrors.add("store " + storeId + " heartbeat stream: " + error);
+        }
+        // by identity: a stream that ends late must not drop its replacement
+        streams.remove(storeId, self[0]);
       }
     });
-  }
-
-  private void dropStream(long storeId) {
-    streams.remove(storeId);
+    return self[0];
   }
 
   void closeStream(long storeId) {
-    StreamObserver<Pdpb.RegionHeartbeatRequest> s = streams.remove(storeId);
+    RegionHeartbeatStream s = streams.remove(storeId);
     if (s != null) {
-      s.onCompleted();
+      s.close();
     }
   }
 
   @Override
   public void close() {
-    for (StreamObserver<Pdpb.RegionHeartbeatRequest> s : List.copyOf(streams.values())) {
+    for (RegionHeartbeatStream s : List.copyOf(streams.values())) {
       try {
-        s.onCompleted();
+        s.close();
       } catch (RuntimeException ignored) {
         // the stream is already broken; the channel shutdown below ends it anyway
       }

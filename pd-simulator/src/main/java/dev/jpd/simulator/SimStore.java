@@ -29,11 +29,7 @@ final class SimStore {
   SimStore(long id, List<Metapb.StoreLabel> labels, long capacity, long startSeconds) {
     this.id = id;
     this.meta =
-        Metapb.Store.newBuilder()
-            .setId(id)
-            .setAddress("127.0.0.1:" + (20160 + id))
-            .setStatusAddress("127.0.0.1:" + (20180 + id))
-            .setVersion("8.5.0")
+        TikvMeta.store(id).toBuilder()
             .addAllLabels(labels)
             .setStartTimestamp(startSeconds)
             .build();

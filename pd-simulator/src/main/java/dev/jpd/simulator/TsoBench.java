@@ -48,7 +48,7 @@ final class TsoBench {
     }
   }
 
-  /** One stream's record: send time, receive time, last timestamp (physical << 18 | logical). */
+  /** One stream's record: send time, receive time, last timestamp ({@link TsoStream#pack}). */
   private static final class Worker implements StreamObserver<Pdpb.TsoResponse> {
     long[] sent = new long[1024];
     long[] recv = new long[1024];
@@ -81,7 +81,7 @@ final class TsoBench {
         errors++;
       } else {
         recv[n] = now;
-        last[n] = (r.getTimestamp().getPhysical() << 18) | r.getTimestamp().getLogical();
+        last[n] = TsoStream.pack(r.getTimestamp());
         n++;
       }
       if (now < deadline && errors == 0) {

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * The command path end to end over real gRPC, against a small scripted PD that answers
  * heartbeats the way PD's operator steps do (add learner, wait until it is no longer pending,
  * transfer leader) and records what the simulated stores report back: the simulator's side alone,
- * whatever jpd's controller does ({@link OperatorE2eTest} runs jpd's own operators).
+ * whatever jpd's controller does ({@code OperatorE2eTest}, in pd-server's tests, runs jpd's own
+ * operators).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CommandStreamTest {

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ class CheckerHooksTest {
   static final Duration WAIT = Duration.ofSeconds(10);
   @TempDir Path dir;
   TestPd pd;
-  HeartbeatClient stream;
+  RegionHeartbeatStream stream;
   final Set<Long> needRepair = ConcurrentHashMap.newKeySet();
   final Set<Long> storesChanged = ConcurrentHashMap.newKeySet();
 

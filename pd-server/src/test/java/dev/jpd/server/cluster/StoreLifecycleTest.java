@@ -11,9 +11,9 @@ import dev.jpd.core.storelimit.StoreLimits;
 import dev.jpd.proto.Metapb;
 import dev.jpd.scheduler.operator.OperatorController;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.core.testing.TestClock;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +32,7 @@ class StoreLifecycleTest {
   @TempDir Path dir;
   final TestClock clock = TestClock.atNow();
   TestPd pd;
-  HeartbeatClient stream;
+  RegionHeartbeatStream stream;
 
   @BeforeEach
   void start() {

@@ -9,9 +9,9 @@ import dev.jpd.core.operator.OperatorCreator;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.StoresView;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.core.testing.TestClock;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +32,7 @@ class HeartbeatDispatchTest {
   @TempDir Path dir;
   TestClock clock = TestClock.atNow();
   TestPd pd;
-  HeartbeatClient stream;
+  RegionHeartbeatStream stream;
   Metapb.Region region = TestPd.region(2, "", "", 2, 1, TestPd.peer(3, 1), TestPd.peer(4, 2));
 
   @BeforeEach
@@ -81,7 +81,7 @@ class HeartbeatDispatchTest {
     assertThat(status()).isEqualTo(Pdpb.OperatorStatus.RUNNING);
 
     clock.advance(Duration.ofSeconds(1));
-    try (HeartbeatClient store2 = pd.heartbeats()) {
+    try (RegionHeartbeatStream store2 = pd.heartbeats()) {
       store2.send(pd.heartbeat(region, region.getPeers(1)));
       dev.jpd.server.testing.Await.until("the operator to succeed", Duration.ofSeconds(10),
           () -> status() == Pdpb.OperatorStatus.SUCCESS);

@@ -12,8 +12,8 @@ import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.StoresView;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +56,7 @@ class OperatorRpcTest {
         Pdpb.GetOperatorRequest.newBuilder().setHeader(pd.header()).setRegionId(regionId).build());
   }
 
-  private void report(HeartbeatClient stream, Metapb.Region r) {
+  private void report(RegionHeartbeatStream stream, Metapb.Region r) {
     stream.send(pd.heartbeat(r, r.getPeers(0)));
     Await.until("the PD to cache conf_ver " + r.getRegionEpoch().getConfVer(), Duration.ofSeconds(10),
         () -> pd.server().cluster().regions().getRegion(r.getId()) != null
@@ -66,7 +66,7 @@ class OperatorRpcTest {
 
   @Test
   void thePushTickSendsTheStepAgainWhenTheRegionIsQuiet() throws Exception {
-    try (HeartbeatClient stream = pd.heartbeats()) {
+    try (RegionHeartbeatStream stream = pd.heartbeats()) {
       report(stream, region);
       Operator op = OperatorCreator.createTransferLeaderOperator("admin-transfer-leader", view(),
           pd.server().cluster().regions().getRegion(2), 2, java.util.List.of(), OpKind.ADMIN.bit(),
@@ -106,7 +106,7 @@ class OperatorRpcTest {
 
   @Test
   void aStepLostOnABrokenStreamIsSentOnTheReconnectedOneAndTheOperatorFinishes() throws Exception {
-    HeartbeatClient first = pd.heartbeats();
+    RegionHeartbeatStream first = pd.heartbeats();
     report(first, region);
     addLearner();
     Pdpb.RegionHeartbeatResponse sent = first.next(Duration.ofSeconds(10));
@@ -123,7 +123,7 @@ class OperatorRpcTest {
 
     // The store's stream breaks before the step is carried out; the store comes back on a new one.
     first.close();
-    try (HeartbeatClient second = pd.heartbeats()) {
+    try (RegionHeartbeatStream second = pd.heartbeats()) {
       second.send(pd.heartbeat(region, region.getPeers(0)));
       Pdpb.RegionHeartbeatResponse again = second.next(Duration.ofSeconds(10));
       assertThat(again).as("the step sent again on the new stream").isNotNull();

@@ -8,8 +8,8 @@ import dev.jpd.core.region.RegionInfo;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +30,7 @@ class RegionHeartbeatTest {
 
   @TempDir Path dir;
   TestPd pd;
-  HeartbeatClient stream;
+  RegionHeartbeatStream stream;
 
   /** Region 2 over every key, three voters on stores 1-3, epoch conf_ver 3 version 1. */
   static final Metapb.Region FULL = region(2, "", "", 3, 1, peer(3, 1), peer(4, 2), peer(5, 3));

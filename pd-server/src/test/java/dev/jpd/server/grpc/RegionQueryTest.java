@@ -8,8 +8,8 @@ import com.google.protobuf.ByteString;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -35,7 +35,7 @@ class RegionQueryTest {
   static void start() {
     pd = TestPd.start(dir);
     pd.bootstrap();
-    try (HeartbeatClient s = pd.heartbeats()) {
+    try (RegionHeartbeatStream s = pd.heartbeats()) {
       // ["d","f") stays a hole: region 30 covered it and was merged away in this story.
       for (Metapb.Region r : List.of(B, D, A)) {
         s.send(pd.heartbeat(r, r.getPeers(0)));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.TestPd;
-import dev.jpd.server.testing.TsoClient;
+import dev.jpd.simulator.TsoStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +33,11 @@ class TsoRpcTest {
   }
 
   static long pack(Pdpb.Timestamp t) {
-    return TsoClient.pack(t);
+    return TsoStream.pack(t);
   }
 
   List<Pdpb.TsoResponse> call(Pdpb.RequestHeader header, int... counts) throws Exception {
-    return TsoClient.call(pd.channel(), header, counts);
+    return TsoStream.call(pd.channel(), header, counts);
   }
 
   @Test
@@ -49,7 +49,7 @@ class TsoRpcTest {
     for (Pdpb.TsoResponse x : r) {
       assertThat(x.getHeader().getClusterId()).isEqualTo(pd.clusterId());
       assertThat(x.getTimestamp().getLogical()).isLessThan(1 << 18).isGreaterThanOrEqualTo(x.getCount());
-      long first = pack(x.getTimestamp()) - x.getCount() + 1;
+      long first = TsoStream.first(x);
       assertThat(first).isGreaterThan(prev);
       prev = pack(x.getTimestamp());
     }

@@ -7,8 +7,8 @@ import dev.jpd.core.operator.Operator;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import io.micrometer.core.instrument.Counter;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class CheckerRoutesTest {
   @TempDir Path dir;
   TestPd pd;
   ApiClient api;
-  HeartbeatClient stream;
+  RegionHeartbeatStream stream;
 
   @BeforeEach
   void start() {

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
-import dev.jpd.server.testing.TsoClient;
+import dev.jpd.simulator.RegionHeartbeatStream;
+import dev.jpd.simulator.TsoStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -75,7 +75,7 @@ class MetricsScrapeTest {
     String okLabels = "status=\"ok\"";
     assertThat(scraped("pd_scheduler_region_heartbeat_total", ADDRESS1, STORE1, okLabels)).isNaN();
     Metapb.Region r = region(2, "", "", 1, 1, peer(3, 1));
-    try (HeartbeatClient s = pd.heartbeats()) {
+    try (RegionHeartbeatStream s = pd.heartbeats()) {
       for (int i = 0; i < 3; i++) {
         s.send(pd.heartbeat(r, r.getPeers(0)));
       }
@@ -116,7 +116,7 @@ class MetricsScrapeTest {
 
   @Test
   void tsoIdAndProcessMetrics() throws Exception {
-    TsoClient.call(pd.channel(), pd.header(), 1, 10, 100);
+    TsoStream.call(pd.channel(), pd.header(), 1, 10, 100);
     Pdpb.AllocIDResponse id =
         pd.pd().allocID(Pdpb.AllocIDRequest.newBuilder().setHeader(pd.header()).build());
     String text = scrape();

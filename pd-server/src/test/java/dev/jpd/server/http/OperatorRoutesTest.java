@@ -12,8 +12,8 @@ import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.scheduler.operator.OperatorController;
 import dev.jpd.server.testing.StoresView;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +38,7 @@ class OperatorRoutesTest {
   @TempDir Path dir;
   TestPd pd;
   ApiClient api;
-  HeartbeatClient stream;
+  RegionHeartbeatStream stream;
   Metapb.Region region;
 
   @BeforeEach
@@ -116,7 +116,7 @@ class OperatorRoutesTest {
     assertThat(api.post(OPS, "{\"name\":\"transfer-leader\",\"region_id\":2,\"to_store_id\":3}")
         .statusCode()).isEqualTo(200);
     assertThat(stream.next(Duration.ofSeconds(10))).isNotNull();
-    try (HeartbeatClient store3 = pd.heartbeats()) {
+    try (RegionHeartbeatStream store3 = pd.heartbeats()) {
       store3.send(pd.heartbeat(region, region.getPeers(2)));
       dev.jpd.server.testing.Await.until("the operator to succeed", Duration.ofSeconds(10),
           () -> pd.server().operators().get(2).isEmpty());

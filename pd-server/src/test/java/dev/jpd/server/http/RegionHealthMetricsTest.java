@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.core.testing.TestClock;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +44,7 @@ class RegionHealthMetricsTest {
   final TestClock clock = TestClock.atNow();
   @TempDir Path dir;
   TestPd pd;
-  HeartbeatClient stream;
+  RegionHeartbeatStream stream;
   long confVer = 3;
 
   @BeforeEach

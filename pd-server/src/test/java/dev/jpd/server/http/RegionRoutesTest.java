@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jpd.proto.Metapb;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class RegionRoutesTest {
     pd.bootstrap();
     pd.putStore(2);
     api = new ApiClient(pd);
-    try (HeartbeatClient s = pd.heartbeats()) {
+    try (RegionHeartbeatStream s = pd.heartbeats()) {
       for (Metapb.Region r : List.of(B, D, A)) {
         s.send(pd.heartbeat(r, r.getPeers(0)));
       }

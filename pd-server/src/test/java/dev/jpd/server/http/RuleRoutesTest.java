@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jpd.core.placement.Rule;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,7 +100,7 @@ class RuleRoutesTest {
     pd.bootstrap();
     pd.putStore(2);
     pd.putStore(3);
-    try (HeartbeatClient stream = pd.heartbeats()) {
+    try (RegionHeartbeatStream stream = pd.heartbeats()) {
       var region = TestPd.region(2, "", "", 3, 1, TestPd.peer(3, 1), TestPd.peer(4, 2), TestPd.peer(5, 3));
       stream.send(pd.heartbeat(region, region.getPeers(0)));
       Await.until("the region cached with 3 peers", Duration.ofSeconds(10),

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.Await;
-import dev.jpd.server.testing.HeartbeatClient;
 import dev.jpd.core.testing.TestClock;
 import dev.jpd.server.testing.TestPd;
+import dev.jpd.simulator.RegionHeartbeatStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +32,7 @@ class StoreRoutesTest {
   final TestClock clock = TestClock.atNow();
   @TempDir Path dir;
   TestPd pd;
-  HeartbeatClient stream;
+  RegionHeartbeatStream stream;
 
   @BeforeEach
   void start() {

@@ -1,11 +1,12 @@
 package dev.jpd.server.testing;
 
-import com.google.protobuf.ByteString;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.PDGrpc;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.PdServer;
 import dev.jpd.server.ServerOptions;
+import dev.jpd.simulator.RegionHeartbeatStream;
+import dev.jpd.simulator.TikvMeta;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -16,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real PD member on 127.0.0.1 (free ports, a data dir the test owns) and a gRPC client for it,
- * with one-line helpers for the calls a TiKV store makes. {@link #restart} closes the member and
- * starts a new one on the same data dir; {@link #close} stops both.
+ * with one-line helpers for the calls a TiKV store makes; the messages and streams come from the
+ * simulator's fake-store library ({@link TikvMeta}, {@link RegionHeartbeatStream}). {@link
+ * #restart} closes the member and starts a new one on the same data dir; {@link #close} stops
+ * both.
  */
 public final class TestPd implements AutoCloseable {
   private final ServerOptions options;
@@ -97,32 +100,19 @@ public final class TestPd implements AutoCloseable {
     return Pdpb.RequestHeader.newBuilder().setClusterId(server.clusterId()).build();
   }
 
+  /** Store {@code id} as a TiKV registers it ({@link TikvMeta#store(long)}). */
   public static Metapb.Store store(long id) {
-    return Metapb.Store.newBuilder()
-        .setId(id)
-        .setAddress("127.0.0.1:" + (20160 + id))
-        .setVersion("8.5.0")
-        .build();
+    return TikvMeta.store(id);
   }
 
   public static Metapb.Peer peer(long id, long storeId) {
-    return Metapb.Peer.newBuilder().setId(id).setStoreId(storeId).build();
+    return TikvMeta.peer(id, storeId);
   }
 
   /** A region over [start, end) with the given epoch and peers (first peer is usually leader). */
   public static Metapb.Region region(
       long id, String start, String end, long confVer, long version, Metapb.Peer... peers) {
-    Metapb.Region.Builder b =
-        Metapb.Region.newBuilder()
-            .setId(id)
-            .setStartKey(ByteString.copyFromUtf8(start))
-            .setEndKey(ByteString.copyFromUtf8(end))
-            .setRegionEpoch(
-                Metapb.RegionEpoch.newBuilder().setConfVer(confVer).setVersion(version));
-    for (Metapb.Peer p : peers) {
-      b.addPeers(p);
-    }
-    return b.build();
+    return TikvMeta.region(id, start, end, confVer, version, peers);
   }
 
   /** Bootstraps with store 1 and region 2 (peer 3 on store 1) over every key. */
@@ -172,8 +162,9 @@ public final class TestPd implements AutoCloseable {
     storeHeartbeat(Pdpb.StoreStats.newBuilder().setStoreId(storeId).build());
   }
 
-  public HeartbeatClient heartbeats() {
-    return new HeartbeatClient(async);
+  /** A new RegionHeartbeat stream, as one store's. */
+  public RegionHeartbeatStream heartbeats() {
+    return RegionHeartbeatStream.open(channel);
   }
 
   private void stop() {
