@@ -1,5 +1,6 @@
 package dev.jpd.simulator;
 
+import dev.jpd.proto.Metapb;
 import dev.jpd.proto.PDGrpc;
 import dev.jpd.proto.Pdpb;
 import io.grpc.Channel;
@@ -33,6 +34,28 @@ public final class RegionHeartbeatStream implements AutoCloseable {
   private volatile Throwable error;
   private volatile boolean completed;
   private boolean closed;
+
+  /** TiKV's default region split size and keys, which a quiet full region reports. */
+  static final long REGION_SIZE = 96L << 20;
+
+  static final long REGION_KEYS = 960_000;
+
+  /**
+   * The heartbeat a leader sends for a quiet region: {@code region} led by {@code leader} at
+   * term 1, as large as TiKV's default split size (96 MiB, 960 000 keys), no flow, no down or
+   * pending peers. Add those with {@code toBuilder()}.
+   */
+  public static Pdpb.RegionHeartbeatRequest heartbeat(
+      Pdpb.RequestHeader header, Metapb.Region region, Metapb.Peer leader) {
+    return Pdpb.RegionHeartbeatRequest.newBuilder()
+        .setHeader(header)
+        .setRegion(region)
+        .setLeader(leader)
+        .setApproximateSize(REGION_SIZE)
+        .setApproximateKeys(REGION_KEYS)
+        .setTerm(1)
+        .build();
+  }
 
   /** Opens a stream on {@code channel}; responses are queued for {@link #next}. */
   public static RegionHeartbeatStream open(Channel channel) {

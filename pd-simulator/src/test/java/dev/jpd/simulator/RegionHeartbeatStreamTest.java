@@ -3,6 +3,7 @@ package dev.jpd.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jpd.proto.Metapb;
 import dev.jpd.proto.PDGrpc;
 import dev.jpd.proto.Pdpb;
 import io.grpc.ManagedChannel;
@@ -77,10 +78,26 @@ class RegionHeartbeatStreamTest {
   }
 
   static Pdpb.RegionHeartbeatRequest heartbeat(long regionId) {
-    return Pdpb.RegionHeartbeatRequest.newBuilder()
-        .setRegion(TikvMeta.region(regionId, "", "", 1, 1, TikvMeta.peer(100 + regionId, 1)))
-        .setLeader(TikvMeta.peer(100 + regionId, 1))
-        .build();
+    Metapb.Peer leader = TikvMeta.peer(100 + regionId, 1);
+    return RegionHeartbeatStream.heartbeat(
+        Pdpb.RequestHeader.getDefaultInstance(),
+        TikvMeta.region(regionId, "", "", 1, 1, leader),
+        leader);
+  }
+
+  @Test
+  void aQuietHeartbeatCarriesTheHeaderRegionLeaderAndAFullRegionsSize() {
+    Pdpb.RequestHeader h = Pdpb.RequestHeader.newBuilder().setClusterId(42).build();
+    Metapb.Region r = TikvMeta.region(2, "", "", 2, 1, TikvMeta.peer(3, 1), TikvMeta.peer(4, 2));
+    Pdpb.RegionHeartbeatRequest hb = RegionHeartbeatStream.heartbeat(h, r, r.getPeers(1));
+    assertThat(hb.getHeader().getClusterId()).isEqualTo(42);
+    assertThat(hb.getRegion()).isEqualTo(r);
+    assertThat(hb.getLeader().getId()).isEqualTo(4);
+    assertThat(hb.getApproximateSize()).isEqualTo(96L << 20);
+    assertThat(hb.getApproximateKeys()).isEqualTo(960_000);
+    assertThat(hb.getTerm()).isEqualTo(1);
+    assertThat(hb.getDownPeersList()).isEmpty();
+    assertThat(hb.getPendingPeersList()).isEmpty();
   }
 
   static void await(BooleanSupplier condition) throws InterruptedException {

@@ -137,15 +137,9 @@ public final class TestPd implements AutoCloseable {
     }
   }
 
+  /** A quiet full region's heartbeat ({@link RegionHeartbeatStream#heartbeat}) for this cluster. */
   public Pdpb.RegionHeartbeatRequest heartbeat(Metapb.Region region, Metapb.Peer leader) {
-    return Pdpb.RegionHeartbeatRequest.newBuilder()
-        .setHeader(header())
-        .setRegion(region)
-        .setLeader(leader)
-        .setApproximateSize(96L << 20)
-        .setApproximateKeys(960_000)
-        .setTerm(1)
-        .build();
+    return RegionHeartbeatStream.heartbeat(header(), region, leader);
   }
 
   /** Sends a store heartbeat with these stats (the store id is taken from them). */
