@@ -184,10 +184,12 @@ public final class CheckRequest {
     }
   }
 
-  /** Hands the events counted since the last drain to {@code sink}, and forgets them. */
-  void drainEvents(java.util.function.Consumer<String> sink) {
+  /** Counts the events recorded since the last drain under {@code type}, and forgets them. */
+  void drainEvents(CheckerEvents sink, String type) {
     if (events != null && !events.isEmpty()) {
-      events.forEach(sink);
+      for (String name : events) {
+        sink.inc(type, name);
+      }
       events.clear();
     }
   }

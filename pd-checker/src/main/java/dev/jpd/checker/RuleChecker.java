@@ -43,8 +43,19 @@ import java.util.Set;
  * </ol>
  *
  * <p>Store choice reuses {@link ReplicaStrategy} over the rule's own location labels and
- * isolation level, with the rule's label constraints as an extra filter. Events go through
- * {@link CheckRequest#event} under PD's {@code rule_checker} event names.
+ * isolation level, with the rule's label constraints as an extra filter.
+ *
+ * <p>Events ({@code pd_checker_event_count{type="rule-checker", name}}, counted by patrol checks
+ * through {@link CheckRequest#event}) keep PD's {@code rule_checker} names: {@code
+ * region-no-leader}, {@code need-split}, {@code add-rule-peer}, {@code no-store-add}, {@code
+ * no-store-then-try-replace}, {@code no-store-replace}, {@code replace-down}, {@code
+ * replace-offline}, {@code fix-peer-role}, {@code fix-leader-role}, {@code not-allow-leader},
+ * {@code fix-follower-role}, {@code no-new-leader}, {@code demote-voter-role}, {@code
+ * move-to-better-location}, {@code remove-orphan-peer}, {@code replace-orphan-peer}, {@code
+ * replace-orphan-peer-no-fit}, {@code skip-remove-orphan-peer}. The chain adds {@code check},
+ * {@code paused}, {@code operator-limit}, {@code new-operator} and the no-operator reason. PD's
+ * fit-cache events ({@code get-cache}, {@code set-cache}) and witness events have no
+ * counterpart: there is no fit cache or witness here.
  */
 public final class RuleChecker implements Checker {
   static final String NAME = "rule";
