@@ -9,7 +9,6 @@ import dev.jpd.core.placement.RegionFit.FitPeer;
 import dev.jpd.core.placement.RegionFit.RuleFit;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreInfo;
-import dev.jpd.core.store.StoreStatus;
 import dev.jpd.proto.Metapb;
 
 /**
@@ -78,8 +77,9 @@ final class RuleRoles {
   }
 
   /**
-   * PD's {@code allowLeader}: a voter on a store that is Up and heartbeating (not disconnected)
-   * and that matches the label constraints of some leader or voter rule of the fit.
+   * PD's {@code allowLeader}: a voter on a store that may take a leader ({@link
+   * CheckerCluster#allowLeaderOn}: Up and not disconnected) and that matches the label
+   * constraints of some leader or voter rule of the fit.
    */
   static boolean allowLeader(CheckerCluster cluster, RegionFit fit, long storeId,
       boolean learner) {
@@ -87,8 +87,7 @@ final class RuleRoles {
       return false;
     }
     StoreInfo s = cluster.store(storeId);
-    StoreStatus st = cluster.storeStatus(storeId);
-    if (s == null || st == null || st.state() != Metapb.StoreState.Up || st.disconnected()) {
+    if (s == null || !cluster.allowLeaderOn(s)) {
       return false;
     }
     for (RuleFit rf : fit.ruleFits()) {
