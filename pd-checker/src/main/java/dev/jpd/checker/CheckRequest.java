@@ -27,6 +27,7 @@ public final class CheckRequest {
   private int learners;
   private boolean joint;
   private int missingReplicas;
+  private List<String> events;
 
   private CheckRequest(boolean dryRun) {
     this.dryRun = dryRun;
@@ -166,6 +167,31 @@ public final class CheckRequest {
   /** The current checker's outcome so far, or null. */
   Reason currentReason() {
     return currentReason;
+  }
+
+  /**
+   * Counts a checker event ({@code pd_checker_event_count{type, name}}, {@code type} the running
+   * checker's): the chain hands it to its {@link CheckerEvents} after the checker returns. Only
+   * patrol requests count; a dry run counts nothing, so diagnosing a region does not move the
+   * counters.
+   */
+  void event(String name) {
+    if (!dryRun) {
+      if (events == null) {
+        events = new ArrayList<>(4);
+      }
+      events.add(name);
+    }
+  }
+
+  /** Counts the events recorded since the last drain under {@code type}, and forgets them. */
+  void drainEvents(CheckerEvents sink, String type) {
+    if (events != null && !events.isEmpty()) {
+      for (String name : events) {
+        sink.inc(type, name);
+      }
+      events.clear();
+    }
   }
 
   void markRetryLater() {

@@ -141,6 +141,7 @@ public final class CheckerChain {
         continue;
       }
       List<Operator> ops = c.check(region, req);
+      req.drainEvents(events, type);
       if (ops.isEmpty()) {
         Reason r = req.currentReason();
         events.inc(type, r == null ? Reason.NOTHING_TO_DO.text() : r.text());

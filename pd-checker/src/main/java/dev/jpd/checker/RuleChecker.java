@@ -3,6 +3,8 @@ package dev.jpd.checker;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.OperatorBuilder;
 import dev.jpd.core.operator.Priority;
+import dev.jpd.core.placement.FitQueries;
+import dev.jpd.core.placement.LabelConstraint;
 import dev.jpd.core.placement.PeerRole;
 import dev.jpd.core.placement.RegionFit;
 import dev.jpd.core.placement.RegionFit.FitPeer;
@@ -27,19 +29,33 @@ import java.util.Set;
  *
  * <ol>
  *   <li>no leader, or no rule for the whole range (the split checker cuts first): nothing;
- *   <li>orphan peers, when every rule is satisfied and no peer is down or pending: {@code
- *       remove-orphan-peer};
- *   <li>for each rule fit: too few peers → {@code add-rule-peer} (high); a peer on a Down store
- *       → {@code replace-rule-down-peer} / {@code replace-rule-down-leader-peer}; a peer on an
- *       Offline store → {@code replace-rule-offline-peer} / {@code
- *       replace-rule-offline-leader-peer}; a peer with the wrong role → {@code fix-peer-role}
- *       (promote a learner), {@code fix-leader-role} (transfer the leader), {@code
- *       fix-demote-voter}; a store with a better isolation score → {@code
- *       move-to-better-location}.
+ *   <li>orphan peers ({@link RuleOrphans}): {@code remove-orphan-peer}, {@code
+ *       replace-down-peer-with-orphan-peer}, {@code remove-replaced-orphan-peer}, {@code
+ *       remove-unhealthy-orphan-peer};
+ *   <li>for each rule fit: too few peers → {@code add-rule-peer} (high), or when no store can
+ *       take it, {@code replace-rule-swap-fit-peer} moves a peer of another rule off a store
+ *       this rule could use; a peer on a Down store → {@code replace-rule-down-peer} / {@code
+ *       replace-rule-down-leader-peer}; a peer on an Offline store → {@code
+ *       replace-rule-offline-peer} / {@code replace-rule-offline-leader-peer}; a peer with the
+ *       wrong role ({@link RuleRoles}) → {@code fix-peer-role}, {@code fix-leader-role}, {@code
+ *       fix-follower-role}, {@code fix-demote-voter}; a store with a better isolation score →
+ *       {@code move-to-better-location}.
  * </ol>
  *
  * <p>Store choice reuses {@link ReplicaStrategy} over the rule's own location labels and
  * isolation level, with the rule's label constraints as an extra filter.
+ *
+ * <p>Events ({@code pd_checker_event_count{type="rule-checker", name}}, counted by patrol checks
+ * through {@link CheckRequest#event}) keep PD's {@code rule_checker} names: {@code
+ * region-no-leader}, {@code need-split}, {@code add-rule-peer}, {@code no-store-add}, {@code
+ * no-store-then-try-replace}, {@code no-store-replace}, {@code replace-down}, {@code
+ * replace-offline}, {@code fix-peer-role}, {@code fix-leader-role}, {@code not-allow-leader},
+ * {@code fix-follower-role}, {@code no-new-leader}, {@code demote-voter-role}, {@code
+ * move-to-better-location}, {@code remove-orphan-peer}, {@code replace-orphan-peer}, {@code
+ * replace-orphan-peer-no-fit}, {@code skip-remove-orphan-peer}. The chain adds {@code check},
+ * {@code paused}, {@code operator-limit}, {@code new-operator} and the no-operator reason. PD's
+ * fit-cache events ({@code get-cache}, {@code set-cache}) and witness events have no
+ * counterpart: there is no fit cache or witness here.
  */
 public final class RuleChecker implements Checker {
   static final String NAME = "rule";
@@ -65,12 +81,14 @@ public final class RuleChecker implements Checker {
   @Override
   public List<Operator> check(RegionInfo region, CheckRequest req) {
     if (region.leader().getId() == 0) {
+      req.event("region-no-leader");
       req.reason(Reason.NOT_READY, "region has no leader");
       return List.of();
     }
     List<Rule> applied = rules.rulesForRange(region.startKey().toByteArray(),
         region.endKey().toByteArray());
     if (applied.isEmpty()) {
+      req.event("need-split");
       req.reason(Reason.NOTHING_TO_DO, "no rule covers the whole region: split first");
       return List.of();
     }
@@ -94,52 +112,52 @@ public final class RuleChecker implements Checker {
       }
     }
     req.missingReplicas(missing);
-    Set<Long> unhealthy = unhealthyStores(region, peers);
-    Operator op = fixOrphanPeers(region, fit, unhealthy, req);
+    Operator op = fixOrphanPeers(region, peers, fit, labels, req);
     for (int i = 0; op == null && i < fit.ruleFits().size(); i++) {
       op = fixRulePeer(region, fit.ruleFits().get(i), fit, req);
     }
     return op == null ? List.of() : List.of(op);
   }
 
-  private Set<Long> unhealthyStores(RegionInfo region, List<Metapb.Peer> peers) {
-    Set<Long> out = new HashSet<>();
-    for (Pdpb.PeerStats st : region.downPeers()) {
-      out.add(st.getPeer().getStoreId());
-    }
-    for (Metapb.Peer p : region.pendingPeers()) {
-      out.add(p.getStoreId());
-    }
-    for (Metapb.Peer p : peers) {
-      StoreStatus st = cluster.storeStatus(p.getStoreId());
-      if (st == null || st.down()) {
-        out.add(p.getStoreId());
-      }
-    }
-    return out;
-  }
-
-  private Operator fixOrphanPeers(RegionInfo region, RegionFit fit, Set<Long> unhealthy,
-      CheckRequest req) {
+  /** PD's {@code fixOrphanPeers}: the decision is {@link RuleOrphans}'s, the operator ours. */
+  private Operator fixOrphanPeers(RegionInfo region, List<Metapb.Peer> peers, RegionFit fit,
+      Map<Long, Map<String, String>> labels, CheckRequest req) {
     if (fit.orphanPeers().isEmpty()) {
       return null;
     }
-    if (req.dryRun()) {
-      req.saw("orphan peers (no rule takes them): " + fit.orphanPeers());
+    Set<Long> down = new HashSet<>();
+    for (Pdpb.PeerStats st : region.downPeers()) {
+      down.add(st.getPeer().getId());
     }
-    for (RuleFit rf : fit.ruleFits()) {
-      if (!rf.satisfied()) {
-        req.saw("rule " + rf.rule().key() + " is not satisfied: orphans stay for now");
-        return null;
+    Set<Long> pending = new HashSet<>();
+    for (Metapb.Peer p : region.pendingPeers()) {
+      pending.add(p.getId());
+    }
+    Set<Long> disconnected = new HashSet<>();
+    for (Metapb.Peer p : peers) {
+      StoreStatus st = cluster.storeStatus(p.getStoreId());
+      if (st == null || st.disconnected()) {
+        disconnected.add(p.getStoreId());
       }
     }
-    if (!unhealthy.isEmpty()) {
-      req.saw("stores " + unhealthy + " hold down or pending peers: orphans stay for now");
+    RuleOrphans.Decision d = RuleOrphans.decide(fit,
+        new RuleOrphans.Health(down, pending, disconnected), labels);
+    d.events().forEach(req::event);
+    req.saw(d.why());
+    if (d.action() == RuleOrphans.Action.NONE) {
+      req.reason(Reason.NOT_READY, d.why());
       return null;
     }
-    FitPeer orphan = fit.orphanPeers().get(0);
-    return build(OperatorBuilder.of("remove-orphan-peer", cluster, region)
-        .removePeer(orphan.storeId()), req);
+    OperatorBuilder b = OperatorBuilder.of(d.action().desc(), cluster, region);
+    return switch (d.action()) {
+      case NONE -> null;
+      case REMOVE_ORPHAN, REMOVE_UNHEALTHY_ORPHAN, REMOVE_REPLACED ->
+          build(b.removePeer(d.removeStore()), req);
+      case PROMOTE_ORPHAN -> build(b.promoteLearner(d.orphanStore())
+          .removePeer(d.removeStore()), req);
+      case DEMOTE_ORPHAN -> build(b.demoteVoter(d.orphanStore())
+          .removePeer(d.removeStore()), req);
+    };
   }
 
   private Operator fixRulePeer(RegionInfo region, RuleFit rf, RegionFit fit, CheckRequest req) {
@@ -149,7 +167,7 @@ public final class RuleChecker implements Checker {
         req.saw("rule " + rule.key() + " wants " + rule.count() + " peers, has "
             + rf.peers().size());
       }
-      return addRulePeer(region, rf, req);
+      return addRulePeer(region, rf, fit, req);
     }
     CheckerConfig cfg = cluster.config();
     for (FitPeer p : rf.peers()) {
@@ -159,25 +177,30 @@ public final class RuleChecker implements Checker {
         continue;
       }
       if (st.down() && st.downMillis() >= cfg.maxStoreDownTime().toMillis()) {
+        req.event("replace-down");
         return replaceRulePeer(region, rf, p, "down", req);
       }
       if (st.state() != Metapb.StoreState.Up) {
+        req.event("replace-offline");
         return replaceRulePeer(region, rf, p, "offline", req);
       }
     }
     if (!rf.peersWithDifferentRole().isEmpty()) {
-      return fixRole(region, rf, fit, req);
+      return RuleRoles.fix(cluster, region, rf, fit, req);
     }
     return fixBetterLocation(region, rf, req);
   }
 
-  private Operator addRulePeer(RegionInfo region, RuleFit rf, CheckRequest req) {
+  private Operator addRulePeer(RegionInfo region, RuleFit rf, RegionFit fit, CheckRequest req) {
     Rule rule = rf.rule();
+    req.event("add-rule-peer");
     ReplicaStrategy.Choice target = strategy(region, rule, req)
         .selectStoreToAdd(ruleStores(rf), List.of(StoreFilters.ruleConstraints(
             rule.labelConstraints())));
     if (target.storeId() == 0) {
-      return ReplicaStrategy.noTarget(target, " for rule " + rule.key(), req);
+      req.event("no-store-add");
+      ReplicaStrategy.noTarget(target, " for rule " + rule.key(), req);
+      return swapFitPeer(region, rf, fit, req);
     }
     Metapb.Peer.Builder peer = Metapb.Peer.newBuilder().setStoreId(target.storeId());
     if (rule.peerRole() == PeerRole.LEARNER) {
@@ -187,12 +210,39 @@ public final class RuleChecker implements Checker {
         .priority(Priority.HIGH), req);
   }
 
+  /**
+   * PD's answer when no store can take a peer for {@code rf} (pd#7185): a peer whose store suits
+   * {@code rf} but that serves another, satisfied rule moves elsewhere for that rule ({@code
+   * replace-rule-swap-fit-peer}), so that next round {@code rf} can add a peer on the store it
+   * frees. Peers are tried in region order; the first that qualifies decides.
+   */
+  private Operator swapFitPeer(RegionInfo region, RuleFit rf, RegionFit fit, CheckRequest req) {
+    for (Metapb.Peer p : req.peers(region)) {
+      StoreInfo s = cluster.store(p.getStoreId());
+      if (s == null || !LabelConstraint.matchesAll(StoreFilters.labelsOf(s),
+          rf.rule().labelConstraints())) {
+        continue;
+      }
+      RuleFit holder = FitQueries.ruleFitOfPeer(fit, p.getId());
+      if (holder == null || holder == rf || !holder.satisfied()) {
+        continue;
+      }
+      req.event("no-store-then-try-replace");
+      for (FitPeer fp : holder.peers()) {
+        if (fp.peerId() == p.getId()) {
+          return replaceRulePeer(region, holder, fp, "swap-fit", req);
+        }
+      }
+    }
+    return null;
+  }
+
   private Operator replaceRulePeer(RegionInfo region, RuleFit rf, FitPeer old, String status,
       CheckRequest req) {
     Rule rule = rf.rule();
     if (req.dryRun()) {
-      req.saw("peer " + old.peerId() + " of rule " + rule.key() + " is on " + status
-          + " store " + old.storeId());
+      req.saw("peer " + old.peerId() + " of rule " + rule.key() + " on store " + old.storeId()
+          + " is replaced (" + status + ")");
     }
     List<StoreInfo> others = new ArrayList<>();
     for (StoreInfo s : ruleStores(rf)) {
@@ -203,6 +253,7 @@ public final class RuleChecker implements Checker {
     ReplicaStrategy.Choice target = strategy(region, rule, req).selectStoreToAdd(others,
         List.of(StoreFilters.ruleConstraints(rule.labelConstraints())));
     if (target.storeId() == 0) {
+      req.event("no-store-replace");
       return ReplicaStrategy.noTarget(target, " for rule " + rule.key(), req);
     }
     Metapb.Peer.Builder peer = Metapb.Peer.newBuilder().setStoreId(target.storeId());
@@ -212,66 +263,6 @@ public final class RuleChecker implements Checker {
     String desc = "replace-rule-" + status + (old.leader() ? "-leader" : "") + "-peer";
     return build(OperatorBuilder.of(desc, cluster, region).removePeer(old.storeId())
         .addPeer(peer.build()).priority(Priority.HIGH), req);
-  }
-
-  private Operator fixRole(RegionInfo region, RuleFit rf, RegionFit fit, CheckRequest req) {
-    PeerRole want = rf.rule().peerRole();
-    for (FitPeer p : rf.peersWithDifferentRole()) {
-      if (req.dryRun()) {
-        req.saw("peer " + p.peerId() + " has the wrong role for rule " + rf.rule().key());
-      }
-      if (p.learner() && want != PeerRole.LEARNER) {
-        return build(OperatorBuilder.of("fix-peer-role", cluster, region)
-            .promoteLearner(p.storeId()), req);
-      }
-      if (p.leader() && want == PeerRole.FOLLOWER) {
-        long to = leaderCandidate(fit, p.storeId());
-        if (to == 0) {
-          req.reason(Reason.NO_TARGET_STORE, "no peer may take the leader from store "
-              + p.storeId());
-          return null;
-        }
-        return build(OperatorBuilder.of("fix-leader-role", cluster, region).setLeader(to), req);
-      }
-      if (want == PeerRole.LEADER && !p.leader() && !p.learner()) {
-        return build(OperatorBuilder.of("fix-leader-role", cluster, region)
-            .setLeader(p.storeId()), req);
-      }
-      if (want == PeerRole.LEARNER && !p.learner()) {
-        if (p.leader()) {
-          long to = leaderCandidate(fit, p.storeId());
-          if (to == 0) {
-            req.reason(Reason.NO_TARGET_STORE, "no voter may take the leader");
-            return null;
-          }
-          return build(OperatorBuilder.of("fix-leader-role", cluster, region).setLeader(to),
-              req);
-        }
-        return build(OperatorBuilder.of("fix-demote-voter", cluster, region)
-            .demoteVoter(p.storeId()), req);
-      }
-    }
-    return null;
-  }
-
-  /** A voter store of a rule that accepts a leader (leader rules first), other than {@code not}. */
-  private static long leaderCandidate(RegionFit fit, long not) {
-    long any = 0;
-    for (RuleFit rf : fit.ruleFits()) {
-      PeerRole r = rf.rule().peerRole();
-      for (FitPeer p : rf.peers()) {
-        if (p.storeId() == not || p.learner()) {
-          continue;
-        }
-        if (r == PeerRole.LEADER) {
-          return p.storeId();
-        }
-        if (r == PeerRole.VOTER && any == 0) {
-          any = p.storeId();
-        }
-      }
-    }
-    return any;
   }
 
   private Operator fixBetterLocation(RegionInfo region, RuleFit rf, CheckRequest req) {
@@ -292,7 +283,7 @@ public final class RuleChecker implements Checker {
       return null;
     }
     StoreInfo t = cluster.store(target.storeId());
-    if (t == null || !dev.jpd.core.placement.LabelConstraint.matchesAll(StoreFilters.labelsOf(t),
+    if (t == null || !LabelConstraint.matchesAll(StoreFilters.labelsOf(t),
         rule.labelConstraints())) {
       return null;
     }
@@ -305,6 +296,7 @@ public final class RuleChecker implements Checker {
         }
       }
     }
+    req.event("move-to-better-location");
     if (req.dryRun()) {
       req.saw("store " + target.storeId() + " is better isolated than store " + old);
     }
@@ -316,7 +308,7 @@ public final class RuleChecker implements Checker {
         .addPeer(peer.build()), req);
   }
 
-  private ReplicaStrategy strategy(RegionInfo region, Rule rule, CheckRequest req) {
+  ReplicaStrategy strategy(RegionInfo region, Rule rule, CheckRequest req) {
     String level = rule.isolationLevel() == null ? "" : rule.isolationLevel();
     return new ReplicaStrategy(cluster, region, req, rule.locationLabels(), level);
   }
