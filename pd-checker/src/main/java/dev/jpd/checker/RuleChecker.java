@@ -45,7 +45,7 @@ import java.util.Set;
  * <p>Store choice reuses {@link ReplicaStrategy} over the rule's own location labels and
  * isolation level, with the rule's label constraints as an extra filter.
  *
- * <p>Events ({@code pd_checker_event_count{type="rule-checker", name}}, counted by patrol checks
+ * <p>Events ({@code pd_checker_event_count{type="rule_checker", name}}, counted by patrol checks
  * through {@link CheckRequest#event}) keep PD's {@code rule_checker} names: {@code
  * region-no-leader}, {@code need-split}, {@code add-rule-peer}, {@code no-store-add}, {@code
  * no-store-then-try-replace}, {@code no-store-replace}, {@code replace-down}, {@code

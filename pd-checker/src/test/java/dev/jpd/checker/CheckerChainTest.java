@@ -62,7 +62,7 @@ class CheckerChainTest {
     assertThat(chain.isPaused("replica")).isTrue();
     assertThat(chain.paused()).containsOnlyKeys("replica");
     assertThat(chain.check(r, CheckRequest.forPatrol())).isEmpty();
-    assertThat(events).contains("replica-checker/paused");
+    assertThat(events).contains("replica_checker/paused");
     fc.clock.advance(Duration.ofSeconds(10));
     assertThat(chain.isPaused("replica")).isFalse();
     assertThat(chain.check(r, CheckRequest.forPatrol())).hasSize(1);
@@ -129,7 +129,7 @@ class CheckerChainTest {
     assertThat(req.reports()).isEmpty();
     assertThat(req.missingReplicas()).isEqualTo(1);
     assertThat(req.retryLater()).isFalse(); // no store at all: not a temporary state
-    assertThat(events).contains("replica-checker/check", "replica-checker/no-target-store");
+    assertThat(events).contains("replica_checker/check", "replica_checker/no-target-store");
   }
 
   @Test
@@ -150,7 +150,7 @@ class CheckerChainTest {
     CheckRequest req = CheckRequest.forPatrol();
     assertThat(chain.check(r, req)).isEmpty();
     assertThat(req.retryLater()).isTrue();
-    assertThat(events).contains("replica-checker/operator-limit");
+    assertThat(events).contains("replica_checker/operator-limit");
   }
 
   @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The rule checker's events ({@code pd_checker_event_count{type="rule-checker", name}}, PD's
+ * The rule checker's events ({@code pd_checker_event_count{type="rule_checker", name}}, PD's
  * names) reach the chain's sink from patrol checks, not from dry runs; they also show which path
  * a "no operator" outcome took.
  */
@@ -48,8 +48,8 @@ class RuleCheckerEventsTest {
     for (Reason reason : Reason.values()) {
       chainOwn.add(reason.text());
     }
-    return events.stream().filter(e -> e.startsWith("rule-checker/"))
-        .map(e -> e.substring("rule-checker/".length())).filter(e -> !chainOwn.contains(e))
+    return events.stream().filter(e -> e.startsWith("rule_checker/"))
+        .map(e -> e.substring("rule_checker/".length())).filter(e -> !chainOwn.contains(e))
         .toList();
   }
 
@@ -61,11 +61,11 @@ class RuleCheckerEventsTest {
     fc.addStores(1, 2, 3, 4);
     RegionInfo r = fc.addLeaderRegion(1, 1, 2, 3, 4);
     chain.diagnose(r);
-    assertThat(registry.find("pd_checker_event_count").tag("type", "rule-checker")
+    assertThat(registry.find("pd_checker_event_count").tag("type", "rule_checker")
         .tag("name", "remove-orphan-peer").counter()).as("a dry run counts nothing").isNull();
     chain.check(r, CheckRequest.forPatrol());
     chain.check(r, CheckRequest.forPatrol());
-    Counter c = registry.get("pd_checker_event_count").tag("type", "rule-checker")
+    Counter c = registry.get("pd_checker_event_count").tag("type", "rule_checker")
         .tag("name", "remove-orphan-peer").counter();
     assertThat(c.count()).isEqualTo(2.0);
   }

@@ -22,6 +22,6 @@
  *
  * <p>Metrics: {@code pd_checker_patrol_regions_time} (gauge, seconds of the last full round) and
  * {@code pd_checker_event_count{type,name}} (counter; {@code _total} in Prometheus' text form),
- * {@code type} being "replica-checker", "merge-checker", ... or "patrol".
+ * {@code type} being "replica_checker", "merge_checker", ... or "patrol".
  */
 package dev.jpd.checker.patrol;

@@ -14,12 +14,12 @@ class CheckerMetricsTest {
   void eventsAreCountedByTypeAndName() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CheckerMetrics m = new CheckerMetrics(registry);
-    m.events().inc("replica-checker", "new-operator");
-    m.events().inc("replica-checker", "new-operator");
-    m.events().inc("merge-checker", "paused");
-    assertThat(registry.get("pd_checker_event_count").tag("type", "replica-checker")
+    m.events().inc("replica_checker", "new-operator");
+    m.events().inc("replica_checker", "new-operator");
+    m.events().inc("merge_checker", "paused");
+    assertThat(registry.get("pd_checker_event_count").tag("type", "replica_checker")
         .tag("name", "new-operator").counter().count()).isEqualTo(2);
-    assertThat(registry.get("pd_checker_event_count").tag("type", "merge-checker")
+    assertThat(registry.get("pd_checker_event_count").tag("type", "merge_checker")
         .tag("name", "paused").counter().count()).isEqualTo(1);
     assertThat(registry.get("pd_checker_event_count").counters()).hasSize(2);
   }

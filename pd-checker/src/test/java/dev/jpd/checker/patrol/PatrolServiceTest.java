@@ -74,7 +74,7 @@ class PatrolServiceTest {
     executor.runFor(Duration.ofMillis(50));
     assertThat(regionsWithOps()).hasSize(300);
     assertThat(ops.added()).allSatisfy(op -> assertThat(op.desc()).isEqualTo("make-up-replica"));
-    assertThat(registry.get("pd_checker_event_count").tag("type", "replica-checker")
+    assertThat(registry.get("pd_checker_event_count").tag("type", "replica_checker")
         .tag("name", "new-operator").counter().count()).isGreaterThanOrEqualTo(300);
   }
 

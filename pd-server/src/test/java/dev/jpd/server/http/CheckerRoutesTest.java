@@ -98,7 +98,7 @@ class CheckerRoutesTest {
 
     report(twoPeers());
     Await.until("the patrol to find the replica checker paused", Duration.ofSeconds(10),
-        () -> events("rule-checker", "paused") > 0);
+        () -> events("rule_checker", "paused") > 0);
     assertThat(pd.server().operators().get(2)).isEmpty();
     JsonNode replica = checker(api.getJson(V1 + "/regions/2/diagnose"), "rule");
     assertThat(replica.get("result").asText()).isEqualTo("paused");
@@ -150,7 +150,7 @@ class CheckerRoutesTest {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     report(twoPeers());
     Await.until("the patrol to check the region", Duration.ofSeconds(10),
-        () -> events("joint-state-checker", "check") > 0);
+        () -> events("joint_state_checker", "check") > 0);
     assertThat(pd.server().operators().get(2)).as("denied: no make-up-replica").isEmpty();
     JsonNode d = api.getJson(V1 + "/regions/2/diagnose");
     assertThat(checker(d, "schedule-deny").get("result").asText()).isEqualTo("schedule-deny");
