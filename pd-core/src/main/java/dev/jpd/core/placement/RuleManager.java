@@ -128,9 +128,21 @@ public final class RuleManager {
     return state.list.rulesForKey(key);
   }
 
-  /** The rules that apply to a region spanning [start, end). */
+  /**
+   * The rules that apply to a region spanning [start, end); empty when the range crosses a rule
+   * boundary (the region must be split at {@link #splitKeys} first, as in PD).
+   */
   public List<Rule> rulesForRange(byte[] start, byte[] end) {
     return state.list.rulesForRange(start, end);
+  }
+
+  /**
+   * The rule boundaries strictly inside [start, end) ({@code end} empty = the end of the key
+   * space), sorted: where the split checker cuts a region that spans them (PD's {@code
+   * GetSplitKeys}).
+   */
+  public List<byte[]> splitKeys(byte[] start, byte[] end) {
+    return state.list.splitKeys(start, end);
   }
 
   /** Every group that has rules or a stored config, with its rules (PD's bundles). */
