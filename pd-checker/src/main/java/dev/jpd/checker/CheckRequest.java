@@ -27,6 +27,17 @@ public final class CheckRequest {
   private int learners;
   private boolean joint;
   private int missingReplicas;
+  private RuleVerdict ruleVerdict = RuleVerdict.NOT_CHECKED;
+
+  /** What the rule checker concluded about the region in this pass. */
+  public enum RuleVerdict {
+    /** The rule checker did not run (rules off, an earlier checker built something, a gate). */
+    NOT_CHECKED,
+    /** It needed a store and none qualifies (not merely a temporarily unavailable one). */
+    NO_TARGET_STORE,
+    /** It built an operator, or found nothing to fix, or stopped for another reason. */
+    OTHER
+  }
 
   private CheckRequest(boolean dryRun) {
     this.dryRun = dryRun;
@@ -64,6 +75,11 @@ public final class CheckRequest {
   /** How many replicas the region misses (0 when none): its rank in the priority list. */
   public int missingReplicas() {
     return missingReplicas;
+  }
+
+  /** What the rule checker concluded (PD's rule-checker pending list follows it). */
+  public RuleVerdict ruleVerdict() {
+    return ruleVerdict;
   }
 
   // ---- the region's peers, built once per check (RegionInfo builds them on every call) ----
@@ -166,6 +182,10 @@ public final class CheckRequest {
   /** The current checker's outcome so far, or null. */
   Reason currentReason() {
     return currentReason;
+  }
+
+  void ruleVerdict(RuleVerdict v) {
+    ruleVerdict = v;
   }
 
   void markRetryLater() {

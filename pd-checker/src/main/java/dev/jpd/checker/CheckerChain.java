@@ -157,6 +157,12 @@ public final class CheckerChain {
         continue;
       }
       List<Operator> ops = c.check(region, req);
+      if (c.name().equals(RuleChecker.NAME)) {
+        boolean noStore = ops.isEmpty() && req.currentReason() == Reason.NO_TARGET_STORE
+            && !req.retryLater();
+        req.ruleVerdict(noStore ? CheckRequest.RuleVerdict.NO_TARGET_STORE
+            : CheckRequest.RuleVerdict.OTHER);
+      }
       if (ops.isEmpty()) {
         Reason r = req.currentReason();
         events.inc(type, r == null ? Reason.NOTHING_TO_DO.text() : r.text());
