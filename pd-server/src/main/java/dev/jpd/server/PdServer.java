@@ -29,6 +29,7 @@ import dev.jpd.server.http.OperatorCreation;
 import dev.jpd.server.http.OperatorRoutes;
 import dev.jpd.server.http.RegionLabelRoutes;
 import dev.jpd.server.http.RegionRoutes;
+import dev.jpd.server.http.ReplicationRoutes;
 import dev.jpd.server.http.RuleRoutes;
 import dev.jpd.server.http.StatusRoutes;
 import dev.jpd.server.http.StoreLimitRoutes;
@@ -211,6 +212,7 @@ public final class PdServer implements AutoCloseable {
         CheckerRoutes.register(http, cluster, checkers.chain(), checkers.patrol());
         RegionLabelRoutes.register(http, cluster, regionLabeler);
         RuleRoutes.register(http, cluster, ruleManager, config);
+        ReplicationRoutes.register(http, cluster, ruleManager, config, checkers.patrol());
         OperatorRoutes.register(http, operators.operators(), operators::waiting,
             new OperatorCreation(cluster, new BuilderClusterView(cluster, ids, config, clock),
                 operators.operators(), clock));
