@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The scenario table {@code rule-scenarios.txt} for the {@link RuleChecker}: stores, regions,
  * config, extra rules (besides pd/default: {@code id/role/count[/key=value][@from-to]}, the
  * constraint an {@code in}; the range from a region's start key {@code 5} or just after it
- * {@code 5m}, either end empty for unbounded) and the expected operators or reason, checked in dry-run and patrol mode.
+ * {@code 5m}, either end empty for unbounded) and the expected operators or reason, checked in
+ * dry-run and patrol mode. Config {@code paused=CHECKER} pauses a checker once the chain is made.
  */
 @Timeout(30)
 class RuleScenarioTest {
@@ -66,15 +67,15 @@ class RuleScenarioTest {
         String[] kv = p[3].split("=", 2);
         cs.add(new LabelConstraint(kv[0], "in", List.of(kv[1])));
       }
-      rm.setRule(new Rule("pd", p[0], 1, false, hexKey(keys[0]), hexKey(keys[1]), p[1], false, Integer.parseInt(p[2]), cs,
-          cfg.locationLabels(), "", 0, 0));
+      rm.setRule(new Rule("pd", p[0], 1, false, hexKey(keys[0]), hexKey(keys[1]), p[1], false,
+          Integer.parseInt(p[2]), cs, cfg.locationLabels(), "", 0, 0));
     }
     CheckerChain chain = CheckerChain.standard(fc.view, ops, CheckerEvents.none(), rm);
     paused.forEach(c -> chain.pause(c, java.time.Duration.ofMinutes(5)));
     ChainScenarioTest.assertOutcome(name, chain, fc.region(first), expect);
   }
 
-  /** A rule key: {@code 5} is the start key of region 5, {@code 5m} / {@code 5mm} lie just after. */
+  /** A rule key: {@code 5} is region 5's start key, {@code 5m} / {@code 5mm} lie just after. */
   private static String hexKey(String k) {
     if (k.isEmpty()) {
       return "";

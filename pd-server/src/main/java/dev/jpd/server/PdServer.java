@@ -142,7 +142,8 @@ public final class PdServer implements AutoCloseable {
         ruleManager.updateReplication(lastReplication.getAndSet(now), now);
       });
       // Region statistics, store lifecycle and their gauges: before gRPC, so no heartbeat is missed.
-      clusterHealth = new ClusterHealth(cluster, config, clock).useRules(ruleManager).start();
+      clusterHealth =
+          new ClusterHealth(cluster, config, clock).useRules(ruleManager).start();
       storeLifecycle = new StoreLifecycle(cluster, meta, config, clusterHealth);
       storeLifecycle.loadWeights();
       cluster.onStoreHeartbeat(storeLifecycle::storeHeartbeatSeen);
