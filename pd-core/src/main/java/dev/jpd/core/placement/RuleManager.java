@@ -344,7 +344,14 @@ public final class RuleManager {
     if (groupsChanged) {
       touched.add(Rule.of("", "", "voter", 1, "", ""));
     }
+    // each distinct range once: an updated rule's old and new ranges are often the same, and a
+    // listener may re-classify every region in it
+    java.util.Set<String> told = new java.util.HashSet<>();
     for (Rule r : touched) {
+      String range = r.startKeyHex() + "-" + r.endKeyHex();
+      if (!told.add(range.toLowerCase(java.util.Locale.ROOT))) {
+        continue;
+      }
       for (BiConsumer<byte[], byte[]> l : rangeListeners) {
         l.accept(r.startKey(), r.endKey());
       }

@@ -187,6 +187,12 @@ class RuleManagerTest {
         + HexFormat.of().formatHex(e)));
     m.setRule(Rule.of("g", "a", "learner", 1, "10", "20"));
     assertEquals(List.of("10-20"), heard);
+    heard.clear();
+    m.setRule(Rule.of("g", "a", "learner", 2, "10", "20")); // same range: told once
+    assertEquals(List.of("10-20"), heard);
+    heard.clear();
+    m.setRule(Rule.of("g", "a", "learner", 2, "30", "")); // moved: old and new ranges
+    assertEquals(List.of("30-", "10-20"), heard);
   }
 
   static Stream<Arguments> lookups() {
