@@ -28,6 +28,17 @@ public final class CheckRequest {
   private boolean joint;
   private int missingReplicas;
   private List<String> events;
+  private RuleVerdict ruleVerdict = RuleVerdict.NOT_CHECKED;
+
+  /** What the rule checker concluded about the region in this pass. */
+  public enum RuleVerdict {
+    /** The rule checker did not run (rules off, an earlier checker built something, a gate). */
+    NOT_CHECKED,
+    /** It needed a store and none qualifies (not merely a temporarily unavailable one). */
+    NO_TARGET_STORE,
+    /** It built an operator, or found nothing to fix, or stopped for another reason. */
+    OTHER
+  }
 
   private CheckRequest(boolean dryRun) {
     this.dryRun = dryRun;
@@ -65,6 +76,11 @@ public final class CheckRequest {
   /** How many replicas the region misses (0 when none): its rank in the priority list. */
   public int missingReplicas() {
     return missingReplicas;
+  }
+
+  /** What the rule checker concluded (PD's rule-checker pending list follows it). */
+  public RuleVerdict ruleVerdict() {
+    return ruleVerdict;
   }
 
   // ---- the region's peers, built once per check (RegionInfo builds them on every call) ----
@@ -192,6 +208,10 @@ public final class CheckRequest {
       }
       events.clear();
     }
+  }
+
+  void ruleVerdict(RuleVerdict v) {
+    ruleVerdict = v;
   }
 
   void markRetryLater() {

@@ -3,6 +3,7 @@ package dev.jpd.checker;
 import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.Operators;
+import dev.jpd.core.placement.RuleManager;
 import dev.jpd.core.region.RegionInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +72,17 @@ public final class CheckerChain {
   /** PD's chain without a rule checker: learner and replica run whatever the rules switch says. */
   public static CheckerChain standard(CheckerCluster cluster, Operators operators,
       CheckerEvents events) {
-    return standard(cluster, operators, events, null);
+    return build(cluster, operators, events, null, null);
+  }
+
+  /**
+   * PD's chain with placement rules: while {@code enable-placement-rules} is on, the split
+   * checker also cuts regions at rule boundaries and the {@link RuleChecker} over {@code rules}
+   * replaces the learner and replica checkers.
+   */
+  public static CheckerChain standard(CheckerCluster cluster, Operators operators,
+      CheckerEvents events, RuleManager rules) {
+    return build(cluster, operators, events, RuleChecker.of(cluster, rules), rules);
   }
 
   /**
@@ -80,12 +91,17 @@ public final class CheckerChain {
    */
   public static CheckerChain standard(CheckerCluster cluster, Operators operators,
       CheckerEvents events, Checker ruleChecker) {
+    return build(cluster, operators, events, ruleChecker, null);
+  }
+
+  private static CheckerChain build(CheckerCluster cluster, Operators operators,
+      CheckerEvents events, Checker ruleChecker, RuleManager rules) {
     Predicate<CheckerConfig> rulesOn = c -> ruleChecker != null && c.enablePlacementRules();
     MergeChecker merge = new MergeChecker(cluster);
     List<Link> links = new ArrayList<>();
     links.add(always(new JointStateChecker(cluster)));
     links.add(new Gate("schedule-deny", cluster::scheduleDenied, "region label schedule=deny"));
-    links.add(always(new SplitChecker(cluster)));
+    links.add(always(new SplitChecker(cluster, rules)));
     if (ruleChecker != null) {
       links.add(new Run(ruleChecker, rulesOn, OpKind.REPLICA,
           CheckerConfig::replicaScheduleLimit, false));
@@ -143,6 +159,12 @@ public final class CheckerChain {
       }
       List<Operator> ops = c.check(region, req);
       req.drainEvents(events, type);
+      if (c.name().equals(RuleChecker.NAME)) {
+        boolean noStore = ops.isEmpty() && req.currentReason() == Reason.NO_TARGET_STORE
+            && !req.retryLater();
+        req.ruleVerdict(noStore ? CheckRequest.RuleVerdict.NO_TARGET_STORE
+            : CheckRequest.RuleVerdict.OTHER);
+      }
       if (ops.isEmpty()) {
         Reason r = req.currentReason();
         events.inc(type, r == null ? Reason.NOTHING_TO_DO.text() : r.text());

@@ -22,6 +22,11 @@ public enum Reason {
   NO_TARGET_STORE("no-target-store"),
   /** No store holding a peer qualified for removal. */
   NO_SOURCE_STORE("no-source-store"),
+  /**
+   * The region spans a placement-rule boundary, so no rule applies to all of it: the split
+   * checker cuts it first (PD's rule checker counts these as {@code need-split}).
+   */
+  NEED_SPLIT("need-split"),
   /** Not now: recently started or split, no leader, unhealthy, not replicated, hot, no neighbour. */
   NOT_READY("not-ready"),
   /** The operator builder refused; the detail has its errors. */

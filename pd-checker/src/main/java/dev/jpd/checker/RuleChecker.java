@@ -88,8 +88,7 @@ public final class RuleChecker implements Checker {
     List<Rule> applied = rules.rulesForRange(region.startKey().toByteArray(),
         region.endKey().toByteArray());
     if (applied.isEmpty()) {
-      req.event("need-split");
-      req.reason(Reason.NOTHING_TO_DO, "no rule covers the whole region: split first");
+      req.reason(Reason.NEED_SPLIT, "no rule covers the whole region: split first");
       return List.of();
     }
     List<Metapb.Peer> peers = req.peers(region);

@@ -4,7 +4,6 @@ import dev.jpd.checker.CacheCheckerCluster;
 import dev.jpd.checker.CheckerChain;
 import dev.jpd.checker.CheckerConfig;
 import dev.jpd.checker.ClusterSeams;
-import dev.jpd.checker.RuleChecker;
 import dev.jpd.checker.patrol.CheckerMetrics;
 import dev.jpd.checker.patrol.PatrolService;
 import dev.jpd.core.operator.Operators;
@@ -58,8 +57,10 @@ final class CheckerWiring implements AutoCloseable {
         clock, clock.millis(), seams);
     CheckerMetrics metrics = new CheckerMetrics(registry);
     // with enable-placement-rules on (PD's default) the rule checker replaces learner + replica
-    chain = CheckerChain.standard(view, operators, metrics.events(),
-        rules == null ? null : RuleChecker.of(view, rules));
+    // and the split checker also cuts regions at rule boundaries
+    chain = rules == null
+        ? CheckerChain.standard(view, operators, metrics.events())
+        : CheckerChain.standard(view, operators, metrics.events(), rules);
     executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "pd-patrol");
       t.setDaemon(true);

@@ -29,6 +29,7 @@ import dev.jpd.server.http.OperatorCreation;
 import dev.jpd.server.http.OperatorRoutes;
 import dev.jpd.server.http.RegionLabelRoutes;
 import dev.jpd.server.http.RegionRoutes;
+import dev.jpd.server.http.ReplicationRoutes;
 import dev.jpd.server.http.RuleRoutes;
 import dev.jpd.server.http.StatusRoutes;
 import dev.jpd.server.http.StoreLimitRoutes;
@@ -141,7 +142,8 @@ public final class PdServer implements AutoCloseable {
         ruleManager.updateReplication(lastReplication.getAndSet(now), now);
       });
       // Region statistics, store lifecycle and their gauges: before gRPC, so no heartbeat is missed.
-      clusterHealth = new ClusterHealth(cluster, config, clock).start();
+      clusterHealth =
+          new ClusterHealth(cluster, config, clock).useRules(ruleManager).start();
       storeLifecycle = new StoreLifecycle(cluster, meta, config, clusterHealth);
       storeLifecycle.loadWeights();
       cluster.onStoreHeartbeat(storeLifecycle::storeHeartbeatSeen);
@@ -211,6 +213,7 @@ public final class PdServer implements AutoCloseable {
         CheckerRoutes.register(http, cluster, checkers.chain(), checkers.patrol());
         RegionLabelRoutes.register(http, cluster, regionLabeler);
         RuleRoutes.register(http, cluster, ruleManager, config);
+        ReplicationRoutes.register(http, cluster, ruleManager, config, checkers.patrol());
         OperatorRoutes.register(http, operators.operators(), operators::waiting,
             new OperatorCreation(cluster, new BuilderClusterView(cluster, ids, config, clock),
                 operators.operators(), clock));

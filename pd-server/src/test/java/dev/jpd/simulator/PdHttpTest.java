@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The simulator's HTTP client against a real daemon: config, store removal, operators. */
+/** The simulator's HTTP client against a real daemon: config, rules, store removal, operators. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PdHttpTest {
   @TempDir Path dir;
@@ -37,6 +37,17 @@ class PdHttpTest {
       assertThat(bad.status()).isEqualTo(400);
       assertThat(bad.body()).contains("no-such-key");
       assertThatThrownBy(() -> bad.expectOk("set a bad key")).hasMessageContaining("HTTP 400");
+
+      http.setRule(PdHttp.rule("pd", "z2-learner", "learner", 1, "zone", "z2"))
+          .expectOk("set rule");
+      var rule = pd.server.ruleManager().rule("pd", "z2-learner");
+      assertThat(rule.role()).isEqualTo("learner");
+      assertThat(rule.count()).isEqualTo(1);
+      assertThat(rule.labelConstraints()).singleElement()
+          .satisfies(lc -> assertThat(lc.values()).containsExactly("z2"));
+      assertThat(http.setRule(PdHttp.rule("pd", "x", "boss", 1, "zone", "z2")).status())
+          .isEqualTo(400);
+      assertThat(pd.server.ruleManager().rule("pd", "x")).isNull();
 
       long last = List.copyOf(d.cluster.stores.keySet()).get(3);
       http.deleteStore(last).expectOk("delete store");

@@ -22,7 +22,8 @@ final class Cases {
   static Map<String, SimCase> all() {
     Map<String, SimCase> m = new LinkedHashMap<>();
     for (SimCase c : List.of(regionSplit(), makeupDownReplicas(), deleteNodes(), regionMerge(),
-        addNodes(), balanceLeader(), hotRead(), hotWrite(), labelIsolation())) {
+        addNodes(), balanceLeader(), hotRead(), hotWrite(), labelIsolation(),
+        placementRuleLearner())) {
       m.put(c.name(), c);
     }
     return m;
@@ -235,6 +236,32 @@ final class Cases {
             Checks.fullyReplicated(d, 3), Checks.pdMatches(d)),
         3_600_000,
         "{\"location-labels\": \"zone,host\"}");
+  }
+
+  /**
+   * A placement rule written through the PD's HTTP API at tick 1 ({@code POST /config/rule})
+   * asks for one learner in zone z2, where no region has a peer; the rule checker must add one to
+   * every region, leaving the three voters in z1 alone.
+   */
+  static SimCase placementRuleLearner() {
+    boolean[] ruleSet = {false};
+    return new SimCase("placement-rule-learner",
+        "5 stores in zones z1,z1,z1,z2,z2; 30 regions x 3 in z1; a rule asks for a learner in z2",
+        null,
+        SimConfig.defaults(),
+        new SimCase.Layout(5, 30, 8 * SimConfig.MIB, 80_000,
+            (i, n) -> List.of(i % 3, (i + 1) % 3, (i + 2) % 3),
+            i -> List.of(label("zone", i < 3 ? "z1" : "z2"), label("host", "h" + (i + 1)))),
+        (d, tick) -> {
+          if (tick == 1) {
+            d.setRule(PdHttp.rule("pd", "z2-learner", "learner", 1, "zone", "z2"));
+            ruleSet[0] = true;
+          }
+        },
+        d -> Checks.verdict("every region has a learner in z2 and 3 voters",
+            ruleSet[0] ? null : "rule not set yet",
+            Checks.learnerIn(d, "zone", "z2"), Checks.votersIn(d, 3), Checks.pdMatches(d)),
+        3_600_000);
   }
 
   static Metapb.StoreLabel label(String k, String v) {

@@ -3,6 +3,7 @@ package dev.jpd.simulator;
 import com.google.protobuf.ByteString;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -138,6 +139,45 @@ final class Checks {
       }
     }
     return null;
+  }
+
+  /** Every region has exactly one learner, on a store whose {@code key} label is {@code value}. */
+  static String learnerIn(Driver d, String key, String value) {
+    for (SimRegion r : d.cluster.sortedRegions()) {
+      List<Long> learners = new ArrayList<>();
+      for (Metapb.Peer p : r.meta.getPeersList()) {
+        if (p.getRole() == Metapb.PeerRole.Learner) {
+          learners.add(p.getStoreId());
+        }
+      }
+      if (learners.size() != 1 || !labelled(d, learners.get(0), key, value)) {
+        return "region " + r.id() + " has learners on stores " + learners + "; want one in "
+            + key + "=" + value;
+      }
+    }
+    return null;
+  }
+
+  /** Every region has {@code voters} voters on live stores and no pending peer. */
+  static String votersIn(Driver d, int voters) {
+    for (SimRegion r : d.cluster.sortedRegions()) {
+      long n = r.meta.getPeersList().stream().filter(p -> p.getRole() == Metapb.PeerRole.Voter
+          && d.cluster.storeUp(p.getStoreId())).count();
+      if (n != voters || !r.pending.isEmpty()) {
+        return "region " + r.id() + " has " + n + " live voters, " + r.pending.size()
+            + " pending peers; want " + voters + " voters";
+      }
+    }
+    return null;
+  }
+
+  private static boolean labelled(Driver d, long storeId, String key, String value) {
+    for (Metapb.StoreLabel l : d.cluster.stores.get(storeId).meta.getLabelsList()) {
+      if (l.getKey().equals(key) && l.getValue().equals(value)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the PD has marked the store Tombstone (GetStore). */

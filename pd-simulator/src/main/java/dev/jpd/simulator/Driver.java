@@ -138,6 +138,15 @@ final class Driver {
     http.deleteStore(storeId).expectOk("delete store " + storeId);
   }
 
+  /** Adds or replaces a placement rule through the PD's HTTP API ({@code POST /config/rule}). */
+  void setRule(String json) {
+    if (http == null) {
+      throw new IllegalStateException("setting a placement rule needs the PD's HTTP address"
+          + " (--pd-http)");
+    }
+    http.setRule(json).expectOk("set placement rule " + json);
+  }
+
   /** Stops a store: no more heartbeats from it; its peers show as down on other leaders. */
   void stopStore(long storeId) {
     cluster.stopStore(storeId);

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * The few PD HTTP calls a simulated cluster's operator makes, as {@code pd-ctl} would: set the
- * config, add an admin operator, read one back, delete (take offline) a store. JDK client only; the
+ * config, set a placement rule, add an admin operator, read one back, delete (take offline) a
+ * store. JDK client only; the
  * bodies are small JSON written by hand so the simulator keeps no JSON dependency.
  */
 final class PdHttp {
@@ -62,9 +63,26 @@ final class PdHttp {
     return send("GET", V1 + "/operators", null);
   }
 
+  /** {@code POST /pd/api/v1/config/rule}: adds or replaces one placement rule (JSON text). */
+  Response setRule(String json) {
+    return send("POST", V1 + "/config/rule", json);
+  }
+
   /** {@code DELETE /pd/api/v1/store/{id}}: the store goes Offline and is drained. */
   Response deleteStore(long storeId) {
     return send("DELETE", V1 + "/store/" + storeId, null);
+  }
+
+  /**
+   * A placement rule over the whole key space: {@code count} peers of {@code role} on stores whose
+   * label {@code labelKey} is {@code labelValue}.
+   */
+  static String rule(String group, String id, String role, int count, String labelKey,
+      String labelValue) {
+    return "{\"group_id\":\"" + group + "\",\"id\":\"" + id + "\",\"index\":1,"
+        + "\"start_key\":\"\",\"end_key\":\"\",\"role\":\"" + role + "\",\"count\":" + count
+        + ",\"label_constraints\":[{\"key\":\"" + labelKey + "\",\"op\":\"in\",\"values\":[\""
+        + labelValue + "\"]}]}";
   }
 
   static String transferLeader(long regionId, long toStore) {

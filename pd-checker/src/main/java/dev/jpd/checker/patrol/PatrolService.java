@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *       budget per tick;
  *   <li>the priority regions (missing replicas, linear back-off);
  *   <li>the pending regions (a limit or a temporarily unavailable store stopped them; TTL 3 min),
- *       at most 128 a tick, and none while {@code replica-schedule-limit} is full;
+ *       at most 128 a tick, and none while {@code replica-schedule-limit} is full (the rule
+ *       pending list, regions no store qualifies for, waits instead for a store change);
  *   <li>one suspect key range;
  *   <li>the next batch of the key-ordered scan: {@code clamp(regions / 1024, 128, 8192)} regions
  *       from where the last batch ended; when it reaches the end of the key space a full round is
@@ -72,6 +73,8 @@ public final class PatrolService {
   private final PendingRegions pending =
       new PendingRegions(PendingRegions.TTL_MILLIS, PendingRegions.CAPACITY);
   private final UrgentRegions urgent = new UrgentRegions();
+  private final RulePendingRegions rulePending =
+      new RulePendingRegions(RulePendingRegions.CAPACITY);
   private final SuspectRanges suspects = new SuspectRanges();
   private final PrepareCheck prepare = new PrepareCheck();
   private final PrepareCheck.Counts counts;
@@ -110,6 +113,7 @@ public final class PatrolService {
     long now = cluster.clock().millis();
     prepare.reset(now);
     pending.clear();
+    rulePending.clear();
     urgent.clear();
     suspects.clear();
     scanKey = NO_KEY;
@@ -177,10 +181,14 @@ public final class PatrolService {
 
   /**
    * The store changed state (Down, Offline, Up again, Tombstone, or low space): check all of its
-   * regions (from the per-store index) on the next ticks.
+   * regions (from the per-store index) on the next ticks, and every region in the rule pending
+   * list, for which a target store may have appeared.
    */
   public void storeChanged(long storeId) {
     urgent.addAll(cluster.storeRegionIds(storeId));
+    for (long id : rulePending.ids()) {
+      urgent.add(id);
+    }
   }
 
   /** Regions in [start, end) should be checked soon (rules or labels changed). */
@@ -191,6 +199,19 @@ public final class PatrolService {
   /** Whether the region waits in the pending list. */
   public boolean isPending(long regionId) {
     return pending.contains(regionId);
+  }
+
+  /**
+   * Whether the region waits in the rule pending list (PD's rule-checker {@code pendingList}):
+   * the rule checker found no store to fix it with.
+   */
+  public boolean isRulePending(long regionId) {
+    return rulePending.contains(regionId);
+  }
+
+  /** The rule pending list's region ids, oldest first. */
+  public List<Long> rulePendingRegionIds() {
+    return rulePending.ids();
   }
 
   /** The pending list's region ids, oldest first. */
@@ -258,6 +279,7 @@ public final class PatrolService {
     if (r == null) {
       pending.remove(id);
       priority.remove(id);
+      rulePending.remove(id);
       return;
     }
     tryAddOperators(r);
@@ -332,6 +354,11 @@ public final class PatrolService {
       return;
     }
     priority.update(id, req.missingReplicas(), now);
+    switch (req.ruleVerdict()) {
+      case NO_TARGET_STORE -> rulePending.add(id);
+      case OTHER -> rulePending.remove(id);
+      case NOT_CHECKED -> { } // the rule checker did not look: its verdict stands
+    }
     if (ops.isEmpty()) {
       if (req.retryLater()) {
         pending.add(id, now);

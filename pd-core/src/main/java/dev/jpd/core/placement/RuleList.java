@@ -117,12 +117,37 @@ final class RuleList {
   }
 
   /**
-   * The rules applied to the whole of [start, end) when that range lies in one piece (PD gives
-   * a region rules only then); otherwise the rules of the piece holding {@code start}, which a
-   * split at the boundary will correct.
+   * The rules applied to the whole of [start, end) ({@code end} empty = unbounded) when that range
+   * lies in one piece; an empty list when it crosses a rule boundary (PD's {@code
+   * getRulesForApplyRegion}: such a region gets no rules until it is split there).
    */
   List<Rule> rulesForRange(byte[] start, byte[] end) {
-    return ranges.get(indexOf(start)).rules();
+    int i = indexOf(start);
+    if (i + 1 < ranges.size() && before(ranges.get(i + 1).start(), end)) {
+      return List.of();
+    }
+    return ranges.get(i).rules();
+  }
+
+  /**
+   * The rule boundaries strictly inside [start, end) ({@code end} empty = unbounded), sorted: the
+   * keys a region spanning that range is split at (PD's {@code getSplitKeys}).
+   */
+  List<byte[]> splitKeys(byte[] start, byte[] end) {
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = indexOf(start) + 1; i < ranges.size(); i++) {
+      byte[] cut = ranges.get(i).start();
+      if (!before(cut, end)) {
+        break;
+      }
+      keys.add(cut.clone()); // after start: the piece holding start begins at or before it
+    }
+    return keys;
+  }
+
+  /** {@code key < end}, an empty {@code end} being the end of the key space. */
+  private static boolean before(byte[] key, byte[] end) {
+    return end.length == 0 || Arrays.compareUnsigned(key, end) < 0;
   }
 
   /** PD's {@code checkApplyRules}: every piece has a voter or leader, at most one leader. */

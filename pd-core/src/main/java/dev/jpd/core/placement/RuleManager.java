@@ -128,9 +128,21 @@ public final class RuleManager {
     return state.list.rulesForKey(key);
   }
 
-  /** The rules that apply to a region spanning [start, end). */
+  /**
+   * The rules that apply to a region spanning [start, end); empty when the range crosses a rule
+   * boundary (the region must be split at {@link #splitKeys} first, as in PD).
+   */
   public List<Rule> rulesForRange(byte[] start, byte[] end) {
     return state.list.rulesForRange(start, end);
+  }
+
+  /**
+   * The rule boundaries strictly inside [start, end) ({@code end} empty = the end of the key
+   * space), sorted: where the split checker cuts a region that spans them (PD's {@code
+   * GetSplitKeys}).
+   */
+  public List<byte[]> splitKeys(byte[] start, byte[] end) {
+    return state.list.splitKeys(start, end);
   }
 
   /** Every group that has rules or a stored config, with its rules (PD's bundles). */
@@ -332,7 +344,14 @@ public final class RuleManager {
     if (groupsChanged) {
       touched.add(Rule.of("", "", "voter", 1, "", ""));
     }
+    // each distinct range once: an updated rule's old and new ranges are often the same, and a
+    // listener may re-classify every region in it
+    java.util.Set<String> told = new java.util.HashSet<>();
     for (Rule r : touched) {
+      String range = r.startKeyHex() + "-" + r.endKeyHex();
+      if (!told.add(range.toLowerCase(java.util.Locale.ROOT))) {
+        continue;
+      }
       for (BiConsumer<byte[], byte[]> l : rangeListeners) {
         l.accept(r.startKey(), r.endKey());
       }

@@ -1,9 +1,11 @@
 package dev.jpd.core.statistics;
 
+import dev.jpd.core.placement.Rule;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreStatus;
 import dev.jpd.proto.Metapb;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.LongFunction;
 
@@ -12,7 +14,10 @@ import java.util.function.LongFunction;
  * about its stores and the config.
  *
  * <ul>
- *   <li>miss-peer / extra-peer: fewer / more peers (any role) than {@code max-replicas};
+ *   <li>miss-peer / extra-peer: fewer / more peers (any role) than wanted: {@code max-replicas},
+ *       or, while placement rules are on, the sum of the counts of the rules applied to the
+ *       region's range (PD's {@code RegionStatistics.Observe}; a region crossing a rule boundary
+ *       has no rules, so all its peers are extra until it is split, as in PD);
  *   <li>down-peer: the leader reports a down peer, <em>or</em> a peer sits on a store that is Down
  *       (silent for {@code max-store-down-time}). PD counts only the first; the second lets the
  *       gauge rise when a whole store dies before the leaders notice;
@@ -34,11 +39,23 @@ public final class RegionClassifier {
    */
   public static Set<RegionStatisticType> classify(
       RegionInfo r, LongFunction<StoreStatus> stores, StatisticsConfig cfg) {
+    return classify(r, stores, cfg, null);
+  }
+
+  /**
+   * As {@link #classify(RegionInfo, LongFunction, StatisticsConfig)}, with placement rules.
+   *
+   * @param rules the rules applied to the region's range while placement rules are on (possibly
+   *     empty), or null when they are off ({@code max-replicas} counts then)
+   */
+  public static Set<RegionStatisticType> classify(RegionInfo r, LongFunction<StoreStatus> stores,
+      StatisticsConfig cfg, List<Rule> rules) {
     EnumSet<RegionStatisticType> types = EnumSet.noneOf(RegionStatisticType.class);
     int peers = r.peers().size();
-    if (peers < cfg.maxReplicas()) {
+    long wanted = rules == null ? cfg.maxReplicas() : wantedPeers(rules);
+    if (peers < wanted) {
       types.add(RegionStatisticType.MISS_PEER);
-    } else if (peers > cfg.maxReplicas()) {
+    } else if (peers > wanted) {
       types.add(RegionStatisticType.EXTRA_PEER);
     }
     if (!r.downPeers().isEmpty()) {
@@ -71,5 +88,14 @@ public final class RegionClassifier {
       types.add(RegionStatisticType.UNDERSIZED_REGION);
     }
     return types;
+  }
+
+  /** The peers the rules ask for together, every role counted. */
+  static long wantedPeers(List<Rule> rules) {
+    long n = 0;
+    for (Rule rule : rules) {
+      n += rule.count();
+    }
+    return n;
   }
 }

@@ -187,6 +187,12 @@ class RuleManagerTest {
         + HexFormat.of().formatHex(e)));
     m.setRule(Rule.of("g", "a", "learner", 1, "10", "20"));
     assertEquals(List.of("10-20"), heard);
+    heard.clear();
+    m.setRule(Rule.of("g", "a", "learner", 2, "10", "20")); // same range: told once
+    assertEquals(List.of("10-20"), heard);
+    heard.clear();
+    m.setRule(Rule.of("g", "a", "learner", 2, "30", "")); // moved: old and new ranges
+    assertEquals(List.of("30-", "10-20"), heard);
   }
 
   static Stream<Arguments> lookups() {
@@ -228,5 +234,34 @@ class RuleManagerTest {
     assertNotNull(m.rule("pd", "default"));
     m.deleteBundle("g");
     assertEquals(List.of("default"), m.rules().stream().map(Rule::id).toList());
+  }
+
+  /** Rules on [10, 20) and [15, 30) besides pd/default: boundaries at 10, 15, 20 and 30. */
+  static Stream<Arguments> splits() {
+    return Stream.of(
+        // start | end ("" = end of key space) | split keys | rules for the whole range
+        Arguments.of("", "", List.of("10", "15", "20", "30"), List.of()),
+        Arguments.of("", "10", List.of(), List.of("default")),
+        Arguments.of("05", "12", List.of("10"), List.of()),
+        Arguments.of("10", "15", List.of(), List.of("a", "default")),
+        Arguments.of("10", "1501", List.of("15"), List.of()),
+        Arguments.of("1001", "14", List.of(), List.of("a", "default")),
+        Arguments.of("12", "40", List.of("15", "20", "30"), List.of()),
+        Arguments.of("30", "", List.of(), List.of("default")),
+        Arguments.of("25", "", List.of("30"), List.of()),
+        Arguments.of("20", "30", List.of(), List.of("b", "default")));
+  }
+
+  @ParameterizedTest(name = "[{0}, {1})")
+  @MethodSource("splits")
+  void splitKeysAreTheBoundariesStrictlyInside(String start, String end, List<String> keys,
+      List<String> rules) {
+    RuleManager m = manager(new MemoryMetaStore());
+    m.setRule(Rule.of("x", "a", "learner", 1, "10", "20"));
+    m.setRule(Rule.of("x", "b", "learner", 1, "15", "30"));
+    assertEquals(keys, m.splitKeys(hex(start), hex(end)).stream()
+        .map(HexFormat.of()::formatHex).toList());
+    List<String> applied = m.rulesForRange(hex(start), hex(end)).stream().map(Rule::id).toList();
+    assertEquals(rules, applied.stream().sorted().toList());
   }
 }

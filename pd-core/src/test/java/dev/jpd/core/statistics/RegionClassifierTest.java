@@ -12,12 +12,14 @@ import static dev.jpd.core.statistics.RegionStatisticType.UNDERSIZED_REGION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.jpd.core.placement.Rule;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreStatus;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -46,10 +48,17 @@ class RegionClassifierTest {
     final Pdpb.RegionHeartbeatRequest.Builder hb = healthy();
     final Map<Long, StoreStatus> stores = new HashMap<>(Map.of(1L, UP, 2L, UP, 3L, UP, 4L, UP));
     StatisticsConfig cfg = StatisticsConfig.defaults();
+    /** The rules applied to the region while placement rules are on; null when they are off. */
+    List<Rule> rules;
 
     Set<RegionStatisticType> classify() {
-      return RegionClassifier.classify(RegionInfo.fromHeartbeat(hb.build()), stores::get, cfg);
+      return RegionClassifier.classify(RegionInfo.fromHeartbeat(hb.build()), stores::get, cfg,
+          rules);
     }
+  }
+
+  static Rule voters(int n) {
+    return Rule.of("pd", "default", "voter", n, "", "");
   }
 
   static Metapb.Peer peer(long id, long store) {
@@ -87,6 +96,25 @@ class RegionClassifierTest {
         row(MISS_PEER,
             w -> w.cfg = new StatisticsConfig(5, 54, 540_000, 144, 1_440_000),
             w -> w.cfg = StatisticsConfig.defaults()),
+        // placement rules on: the rules' counts, every role, replace max-replicas
+        row(MISS_PEER,
+            w -> w.rules = List.of(voters(5)),
+            w -> w.rules = List.of(voters(3))),
+        row(MISS_PEER,
+            w -> w.rules = List.of(voters(3), Rule.of("tiflash", "l", "learner", 1, "", "")),
+            w -> w.rules = null),
+        row(EXTRA_PEER,
+            w -> w.rules = List.of(voters(1)),
+            w -> w.rules = List.of(voters(2), Rule.of("tiflash", "l", "learner", 1, "", ""))),
+        // a region crossing a rule boundary has no rules: every peer is extra, as in PD
+        row(EXTRA_PEER, w -> w.rules = List.of(), w -> w.rules = null),
+        // max-replicas does not count while rules are on
+        row(EXTRA_PEER,
+            w -> {
+              w.cfg = new StatisticsConfig(5, 54, 540_000, 144, 1_440_000);
+              w.rules = List.of(voters(2));
+            },
+            w -> w.rules = List.of(voters(3))),
         row(EXTRA_PEER,
             w -> w.hb.setRegion(w.hb.getRegion().toBuilder().addPeers(peer(14, 4))),
             w -> w.hb.setRegion(w.hb.getRegion().toBuilder().removePeers(3))),

@@ -1,5 +1,7 @@
 package dev.jpd.server.cluster;
 
+import dev.jpd.core.placement.Rule;
+import dev.jpd.core.placement.RuleManager;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.statistics.RegionClassifier;
 import dev.jpd.core.statistics.RegionStatisticType;
@@ -33,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * heartbeat racing a split may be classified a moment after the split removed it, until the next
  * heartbeat or store change of that region.
  *
+ * <p>While {@code enable-placement-rules} is on and {@link #useRules} gave it the rules, a
+ * region's wanted peer count is the sum of the counts of the rules applied to its range; a rule
+ * write re-classifies the regions in the changed rule's range, and switching placement rules on or
+ * off re-classifies every region.
+ *
  * <p>Beyond the statistics, a {@link Watcher} (the checker patrol) hears of every region that
  * looks in need of repair when it is classified, and of every store whose state changed, so
  * repair does not wait for the patrol scan to come around.
@@ -51,6 +58,9 @@ public final class ClusterHealth implements ClusterListener {
   /** Silence is counted from no earlier than this PD's start (see StoreStates.classify). */
   private final long startedMillis;
   private volatile Watcher watcher = Watcher.NONE;
+  private volatile RuleManager rules;
+  /** {@code enable-placement-rules} in force; kept in step by the config listener. */
+  private volatile boolean placementRules;
 
   /** The conditions that queue a region for the checkers at once. */
   private static final EnumSet<RegionStatisticType> NEEDS_REPAIR = EnumSet.of(
@@ -77,6 +87,7 @@ public final class ClusterHealth implements ClusterListener {
     this.config = config;
     this.clock = clock;
     this.lastConfig = statisticsConfig(config.current());
+    this.placementRules = config.current().replication().enablePlacementRules();
     this.startedMillis = clock.millis();
   }
 
@@ -86,6 +97,16 @@ public final class ClusterHealth implements ClusterListener {
     config.addListener(this::configChanged);
     refreshStoreStates();
     reobserveAll();
+    return this;
+  }
+
+  /**
+   * Counts peers against the placement rules while they are on, and re-classifies the regions of
+   * every range a rule write changes. Call before {@link #start}.
+   */
+  public ClusterHealth useRules(RuleManager manager) {
+    this.rules = manager;
+    manager.onRangesChanged(this::reobserveRange);
     return this;
   }
 
@@ -121,7 +142,11 @@ public final class ClusterHealth implements ClusterListener {
 
   private void observe(RegionInfo r) {
     // Every heartbeat lands here: read the derived config the listener keeps, not rebuild it.
-    Set<RegionStatisticType> types = RegionClassifier.classify(r, this::storeStatus, lastConfig);
+    RuleManager m = rules;
+    List<Rule> applied = m == null || !placementRules ? null
+        : m.rulesForRange(r.startKey().toByteArray(), r.endKey().toByteArray());
+    Set<RegionStatisticType> types =
+        RegionClassifier.classify(r, this::storeStatus, lastConfig, applied);
     statistics.observe(r.id(), types);
     if (!Collections.disjoint(types, NEEDS_REPAIR)) {
       watcher.regionNeedsRepair(r.id());
@@ -195,6 +220,13 @@ public final class ClusterHealth implements ClusterListener {
     }
   }
 
+  /** Re-classifies the regions overlapping [start, end) (a rule there changed). */
+  public void reobserveRange(byte[] start, byte[] end) {
+    for (RegionInfo r : cluster.regions().scanRegions(start, end, 0)) {
+      observe(r);
+    }
+  }
+
   /** Re-classifies every cached region (start, config change). */
   public void reobserveAll() {
     for (RegionInfo r : cluster.regions().all()) {
@@ -205,9 +237,12 @@ public final class ClusterHealth implements ClusterListener {
   private void configChanged(PdConfig next) {
     refreshStoreStates(); // max-store-down-time may have changed
     StatisticsConfig cfg = statisticsConfig(next);
-    if (!cfg.equals(lastConfig)) {
+    boolean rulesOn = next.replication().enablePlacementRules();
+    if (!cfg.equals(lastConfig) || rulesOn != placementRules) {
       lastConfig = cfg;
-      LOG.info("region statistics config changed, reclassifying config={}", cfg);
+      placementRules = rulesOn;
+      LOG.info("region statistics config changed, reclassifying config={} placement-rules={}",
+          cfg, rulesOn);
       reobserveAll();
     }
   }

@@ -26,7 +26,9 @@ import java.util.Map;
  *   <li>{@code GET /regions/{id}/diagnose} (beyond PD): a dry run of the checker chain over the
  *       region: per checker what it saw, the operators it would build, or why not (paused, deny
  *       label, schedule or store limit, no target store with every rejected store and why), the
- *       region's running operator, and whether it waits in the patrol's pending list.
+ *       region's running operator, whether it waits in the patrol's pending list ({@code
+ *       pending}: a limit or a temporarily unavailable store) and in the rule pending list
+ *       ({@code rule_pending}: the rule checker found no store that qualifies).
  *   <li>{@code POST /regions/accelerate-schedule {"start_key", "end_key"}} (hex) and {@code
  *       /regions/accelerate-schedule/batch [..]}: the ranges become suspect, so the patrol checks
  *       their regions within a few ticks.
@@ -96,6 +98,7 @@ public final class CheckerRoutes {
     out.put("running_operator", d.runningOperator() == null ? null
         : OperatorText.of(d.runningOperator()));
     out.put("pending", patrol.isPending(id));
+    out.put("rule_pending", patrol.isRulePending(id));
     out.put("operators", texts(d.operators()));
     List<Map<String, Object>> checkers = new ArrayList<>();
     for (CheckerReport r : d.reports()) {

@@ -4,6 +4,8 @@ import static dev.jpd.server.testing.TestPd.peer;
 import static dev.jpd.server.testing.TestPd.region;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jpd.core.placement.Rule;
+import dev.jpd.core.placement.RuleManager;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
 import dev.jpd.server.testing.Await;
@@ -16,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +105,32 @@ class RegionHealthMetricsTest {
     awaitGauge(MISS, 1);
     send(full(), b -> b);
     awaitGauge(MISS, 0);
+  }
+
+  @Test
+  void aRuleAskingForFiveVotersTurnsThreePeerRegionsIntoMissPeer() throws Exception {
+    RuleManager rules = pd.server().ruleManager();
+    // no heartbeat in between: the rule write itself re-classifies the regions in its range
+    rules.setRule(new Rule("pd", "default", 0, false, "", "", "voter", false, 5, null,
+        List.of(), "", 0, 0));
+    awaitGauge(MISS, 1);
+    // placement rules off: max-replicas (3) counts again
+    postReplicate("{\"enable-placement-rules\": false}");
+    awaitGauge(MISS, 0);
+    postReplicate("{\"enable-placement-rules\": true}");
+    awaitGauge(MISS, 1);
+    rules.setRule(new Rule("pd", "default", 0, false, "", "", "voter", false, 3, null,
+        List.of(), "", 0, 0));
+    awaitGauge(MISS, 0);
+  }
+
+  void postReplicate(String body) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + pd.server().httpPort()
+        + "/pd/api/v1/config/replicate");
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
   }
 
   @Test
