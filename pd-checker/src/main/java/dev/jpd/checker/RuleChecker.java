@@ -46,10 +46,12 @@ public final class RuleChecker implements Checker {
 
   private final CheckerCluster cluster;
   private final RuleManager rules;
+  private final RegionFitCache fits;
 
   RuleChecker(CheckerCluster cluster, RuleManager rules) {
     this.cluster = cluster;
     this.rules = rules;
+    this.fits = new RegionFitCache(cluster);
   }
 
   /** The checker for a chain: {@link CheckerChain#standard}'s rule-checker seam. */
@@ -75,18 +77,7 @@ public final class RuleChecker implements Checker {
       return List.of();
     }
     List<Metapb.Peer> peers = req.peers(region);
-    List<FitPeer> fitPeers = new ArrayList<>(peers.size());
-    Map<Long, Map<String, String>> labels = new HashMap<>();
-    long leaderId = region.leader().getId();
-    for (Metapb.Peer p : peers) {
-      fitPeers.add(new FitPeer(p.getId(), p.getStoreId(),
-          p.getRole() == Metapb.PeerRole.Learner, p.getId() == leaderId));
-      StoreInfo s = cluster.store(p.getStoreId());
-      if (s != null) {
-        labels.put(s.id(), StoreFilters.labelsOf(s));
-      }
-    }
-    RegionFit fit = RegionFit.fit(fitPeers, labels, applied);
+    RegionFit fit = fits.fit(region, peers, applied);
     int missing = 0;
     for (RuleFit rf : fit.ruleFits()) {
       if (rf.rule().peerRole() != PeerRole.LEARNER) {
@@ -95,6 +86,11 @@ public final class RuleChecker implements Checker {
     }
     req.missingReplicas(missing);
     Set<Long> unhealthy = unhealthyStores(region, peers);
+    if (SettledFit.settled(fit, !unhealthy.isEmpty(), cluster)) {
+      req.reason(Reason.NOTHING_TO_DO, "every rule is satisfied, every peer store is Up and"
+          + " healthy, and no store would be better isolated");
+      return List.of();
+    }
     Operator op = fixOrphanPeers(region, fit, unhealthy, req);
     for (int i = 0; op == null && i < fit.ruleFits().size(); i++) {
       op = fixRulePeer(region, fit.ruleFits().get(i), fit, req);
