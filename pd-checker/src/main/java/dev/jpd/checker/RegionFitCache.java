@@ -35,11 +35,11 @@ import java.util.Map;
  * one writer at a time (the patrol loop and a dry run may check at once).
  */
 final class RegionFitCache {
-  /** Longs per peer in {@link Entry#peers}: peer id, store id, 1 for a learner else 0. */
+  /** Longs per peer in {@link CachedFit#peers}: peer id, store id, 1 for a learner else 0. */
   private static final int STRIDE = 3;
 
   private final CheckerCluster cluster;
-  private volatile ConcurrentLongMap<Entry> entries = new ConcurrentLongMap<>();
+  private volatile ConcurrentLongMap<CachedFit> entries = new ConcurrentLongMap<>();
   private long hits;
   private long misses;
 
@@ -47,26 +47,40 @@ final class RegionFitCache {
     this.cluster = cluster;
   }
 
-  /** One region's fit and its inputs; immutable. */
-  private record Entry(List<Rule> rules, long leaderId, long[] peers, List<?>[] labels,
-      RegionFit fit) {}
+  /**
+   * One region's fit, what it was computed from, and two facts derived from the same inputs that
+   * {@link SettledFit} asks of every region: whether the fit is satisfied and whether every
+   * rule's peer stores are apart at the rule's outermost location label; immutable.
+   */
+  record CachedFit(List<Rule> rules, long leaderId, long[] peers, List<?>[] labels,
+      RegionFit fit, boolean satisfied, boolean apartAtTopLevel) {
+    /** Peers in the fit's input. */
+    int peerCount() {
+      return peers.length / STRIDE;
+    }
+
+    /** The store of the {@code i}th peer. */
+    long peerStoreId(int i) {
+      return peers[i * STRIDE + 1];
+    }
+  }
 
   /**
    * The fit of {@code peers} (the region's, as the check reads them) to {@code rules}, from the
    * cache when nothing it depends on changed.
    */
-  RegionFit fit(RegionInfo region, List<Metapb.Peer> peers, List<Rule> rules) {
+  CachedFit fit(RegionInfo region, List<Metapb.Peer> peers, List<Rule> rules) {
     long leaderId = region.leader().getId();
-    Entry e = entries.get(region.id());
+    CachedFit e = entries.get(region.id());
     if (e != null && e.rules == rules && e.leaderId == leaderId && samePeers(e.peers, peers)
         && sameLabels(e.labels, peers)) {
       hits++;
-      return e.fit;
+      return e;
     }
     misses++;
-    Entry fresh = compute(peers, leaderId, rules);
+    CachedFit fresh = compute(peers, leaderId, rules);
     store(region.id(), fresh);
-    return fresh.fit;
+    return fresh;
   }
 
   /** Entries held now (for tests and the bound). */
@@ -84,7 +98,7 @@ final class RegionFitCache {
     return misses;
   }
 
-  private Entry compute(List<Metapb.Peer> peers, long leaderId, List<Rule> rules) {
+  private CachedFit compute(List<Metapb.Peer> peers, long leaderId, List<Rule> rules) {
     long[] flat = new long[peers.size() * STRIDE];
     List<?>[] labelLists = new List<?>[peers.size()];
     List<FitPeer> fitPeers = new ArrayList<>(peers.size());
@@ -102,11 +116,13 @@ final class RegionFitCache {
         labels.put(s.id(), StoreFilters.labelsOf(s));
       }
     }
-    return new Entry(rules, leaderId, flat, labelLists, RegionFit.fit(fitPeers, labels, rules));
+    RegionFit fit = RegionFit.fit(fitPeers, labels, rules);
+    return new CachedFit(rules, leaderId, flat, labelLists, fit, fit.satisfied(),
+        SettledFit.apartAtTopLevel(fit, cluster));
   }
 
-  private synchronized void store(long regionId, Entry e) {
-    ConcurrentLongMap<Entry> m = entries;
+  private synchronized void store(long regionId, CachedFit e) {
+    ConcurrentLongMap<CachedFit> m = entries;
     if (m.size() > 2L * Math.max(cluster.regionCount(), 1)) {
       m = new ConcurrentLongMap<>();
       entries = m;

@@ -77,7 +77,13 @@ public final class RuleChecker implements Checker {
       return List.of();
     }
     List<Metapb.Peer> peers = req.peers(region);
-    RegionFit fit = fits.fit(region, peers, applied);
+    RegionFitCache.CachedFit cached = fits.fit(region, peers, applied);
+    if (SettledFit.settled(cached, region, cluster)) {
+      req.reason(Reason.NOTHING_TO_DO, "every rule is satisfied, every peer store is Up and"
+          + " healthy, and no store would be better isolated");
+      return List.of(); // and no replica is missing
+    }
+    RegionFit fit = cached.fit();
     int missing = 0;
     for (RuleFit rf : fit.ruleFits()) {
       if (rf.rule().peerRole() != PeerRole.LEARNER) {
@@ -86,11 +92,6 @@ public final class RuleChecker implements Checker {
     }
     req.missingReplicas(missing);
     Set<Long> unhealthy = unhealthyStores(region, peers);
-    if (SettledFit.settled(fit, !unhealthy.isEmpty(), cluster)) {
-      req.reason(Reason.NOTHING_TO_DO, "every rule is satisfied, every peer store is Up and"
-          + " healthy, and no store would be better isolated");
-      return List.of();
-    }
     Operator op = fixOrphanPeers(region, fit, unhealthy, req);
     for (int i = 0; op == null && i < fit.ruleFits().size(); i++) {
       op = fixRulePeer(region, fit.ruleFits().get(i), fit, req);

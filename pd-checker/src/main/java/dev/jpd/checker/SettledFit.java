@@ -3,6 +3,7 @@ package dev.jpd.checker;
 import dev.jpd.core.placement.RegionFit;
 import dev.jpd.core.placement.RegionFit.FitPeer;
 import dev.jpd.core.placement.RegionFit.RuleFit;
+import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreInfo;
 import dev.jpd.core.store.StoreStatus;
 import dev.jpd.proto.Metapb;
@@ -18,8 +19,8 @@ import java.util.List;
  * <ul>
  *   <li>the fit is satisfied: no orphan peer, every rule has its count of peers with the right
  *       role and keeps its isolation level (orphan, add, role fixes);
- *   <li>the caller found no down or pending peer and no peer on a Down or unknown store, and
- *       every peer store is Up (down and offline replacements);
+ *   <li>the region reports no down or pending peer, and every peer store is known, not Down and
+ *       Up (orphans kept for unhealthy peers; down and offline replacements);
  *   <li>for each rule with location labels, when location replacement is on, every two of its
  *       peer stores differ at the outermost label: no store can be better isolated
  *       (move-to-better-location, the same test as {@link ReplicaStrategy#selectStoreToImprove}).
@@ -32,22 +33,36 @@ final class SettledFit {
   private SettledFit() {}
 
   /**
-   * @param unhealthyPeers whether the region has down or pending peers or peers on Down or
-   *     unknown stores, as the rule checker computed it
+   * @param cached the region's fit, from {@link RegionFitCache}
+   * @param region the region being checked (its down and pending peers)
    */
-  static boolean settled(RegionFit fit, boolean unhealthyPeers, CheckerCluster cluster) {
-    if (unhealthyPeers || !fit.satisfied()) {
+  static boolean settled(RegionFitCache.CachedFit cached, RegionInfo region,
+      CheckerCluster cluster) {
+    if (!cached.satisfied() || !region.downPeers().isEmpty()
+        || !region.pendingPeers().isEmpty()) {
       return false;
     }
-    boolean locations = cluster.config().enableLocationReplacement();
-    for (RuleFit rf : fit.ruleFits()) {
-      for (FitPeer p : rf.peers()) {
-        StoreStatus st = cluster.storeStatus(p.storeId());
-        if (st == null || st.down() || st.state() != Metapb.StoreState.Up) {
-          return false;
-        }
+    if (!cached.apartAtTopLevel() && cluster.config().enableLocationReplacement()) {
+      return false;
+    }
+    // a satisfied fit has no orphan: these are the stores of all the rules' peers
+    for (int i = 0; i < cached.peerCount(); i++) {
+      StoreStatus st = cluster.storeStatus(cached.peerStoreId(i));
+      if (st == null || st.down() || st.state() != Metapb.StoreState.Up) {
+        return false;
       }
-      if (locations && !apartAtTopLevel(rf, cluster)) {
+    }
+    return true;
+  }
+
+  /**
+   * Whether, for every rule of the fit with location labels, every two of its peer stores differ
+   * at the outermost label. Depends on the fit and the stores' labels only, so the fit cache
+   * keeps it with the fit.
+   */
+  static boolean apartAtTopLevel(RegionFit fit, CheckerCluster cluster) {
+    for (RuleFit rf : fit.ruleFits()) {
+      if (!apartAtTopLevel(rf, cluster)) {
         return false;
       }
     }

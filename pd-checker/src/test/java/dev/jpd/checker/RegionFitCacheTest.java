@@ -41,7 +41,7 @@ class RegionFitCacheTest {
       cache = new RegionFitCache(fc.view);
     }
 
-    RegionFit fit() {
+    RegionFitCache.CachedFit cached() {
       RegionInfo r = fc.region(1);
       return cache.fit(r, r.peers(), rules.rulesForRange(r.startKey().toByteArray(),
           r.endKey().toByteArray()));
@@ -102,11 +102,12 @@ class RegionFitCacheTest {
   void secondCheckHitsOnlyWhenNoFitInputChanged(String name, Consumer<Fixture> apply,
       boolean hit) {
     Fixture f = new Fixture();
-    RegionFit first = f.fit();
+    RegionFit first = f.cached().fit();
     assertThat(f.cache.misses()).isEqualTo(1);
 
     apply.accept(f);
-    RegionFit second = f.fit();
+    RegionFitCache.CachedFit cached = f.cached();
+    RegionFit second = cached.fit();
 
     assertThat(f.cache.hits()).as(name).isEqualTo(hit ? 1 : 0);
     assertThat(f.cache.misses()).as(name).isEqualTo(hit ? 1 : 2);
@@ -115,6 +116,8 @@ class RegionFitCacheTest {
     }
     assertThat(second).as(name + ": the answer is the fit of the current inputs")
         .isEqualTo(f.fresh());
+    assertThat(cached.apartAtTopLevel()).as(name + ": isolation of the current stores")
+        .isEqualTo(SettledFit.apartAtTopLevel(f.fresh(), f.fc.view));
   }
 
   @Test
