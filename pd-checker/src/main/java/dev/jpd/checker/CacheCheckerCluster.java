@@ -11,9 +11,7 @@ import dev.jpd.core.store.StoresInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -33,7 +31,13 @@ public final class CacheCheckerCluster implements CheckerCluster {
   private final Clock clock;
   private final long watchingSinceMillis;
   private final ClusterSeams seams;
-  private final Map<Long, ClassifiedStore> classified = new ConcurrentHashMap<>();
+  private static final int CLASSIFIED_SLOTS = 256;
+  /**
+   * Last classification per store, direct-mapped by the low bits of the store id (a collision only
+   * costs a classification). Entries are immutable records with final fields, so a racy read of a
+   * slot sees a whole entry or an older one; each is checked against the store snapshot.
+   */
+  private final ClassifiedStore[] classified = new ClassifiedStore[CLASSIFIED_SLOTS];
 
   /**
    * @param config the current checker config, read on every call
@@ -152,12 +156,13 @@ public final class CacheCheckerCluster implements CheckerCluster {
   public StoreStatus storeStatus(StoreInfo s) {
     long now = clock.millis();
     Duration maxDown = config().maxStoreDownTime();
-    ClassifiedStore c = classified.get(s.id());
+    int slot = (int) (s.id() & (CLASSIFIED_SLOTS - 1));
+    ClassifiedStore c = classified[slot];
     if (c != null && c.store == s && c.now == now && c.maxDown.equals(maxDown)) {
       return c.status;
     }
     StoreStatus st = StoreStates.classify(s, now, maxDown, watchingSinceMillis);
-    classified.put(s.id(), new ClassifiedStore(s, now, maxDown, st));
+    classified[slot] = new ClassifiedStore(s, now, maxDown, st);
     return st;
   }
 

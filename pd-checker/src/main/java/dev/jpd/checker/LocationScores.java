@@ -17,7 +17,9 @@ final class LocationScores {
   /** The store's value of the label (keys compare case-insensitively), or "" when unset. */
   static String labelValue(StoreInfo s, String key) {
     for (Metapb.StoreLabel l : s.meta().getLabelsList()) {
-      if (l.getKey().equalsIgnoreCase(key)) {
+      String k = l.getKey();
+      // the exact spelling first: an intrinsic compare, where case folding goes char by char
+      if (k.equals(key) || k.equalsIgnoreCase(key)) {
         return l.getValue();
       }
     }

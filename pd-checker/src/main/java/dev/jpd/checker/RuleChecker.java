@@ -62,10 +62,12 @@ public final class RuleChecker implements Checker {
 
   private final CheckerCluster cluster;
   private final RuleManager rules;
+  private final RegionFitCache fits;
 
   RuleChecker(CheckerCluster cluster, RuleManager rules) {
     this.cluster = cluster;
     this.rules = rules;
+    this.fits = new RegionFitCache(cluster);
   }
 
   /** The checker for a chain: {@link CheckerChain#standard}'s rule-checker seam. */
@@ -92,18 +94,13 @@ public final class RuleChecker implements Checker {
       return List.of();
     }
     List<Metapb.Peer> peers = req.peers(region);
-    List<FitPeer> fitPeers = new ArrayList<>(peers.size());
-    Map<Long, Map<String, String>> labels = new HashMap<>();
-    long leaderId = region.leader().getId();
-    for (Metapb.Peer p : peers) {
-      fitPeers.add(new FitPeer(p.getId(), p.getStoreId(),
-          p.getRole() == Metapb.PeerRole.Learner, p.getId() == leaderId));
-      StoreInfo s = cluster.store(p.getStoreId());
-      if (s != null) {
-        labels.put(s.id(), StoreFilters.labelsOf(s));
-      }
+    RegionFitCache.CachedFit cached = fits.fit(region, peers, applied);
+    if (SettledFit.settled(cached, region, cluster)) {
+      req.reason(Reason.NOTHING_TO_DO, "every rule is satisfied, every peer store is Up and"
+          + " healthy, and no store would be better isolated");
+      return List.of(); // and no replica is missing
     }
-    RegionFit fit = RegionFit.fit(fitPeers, labels, applied);
+    RegionFit fit = cached.fit();
     int missing = 0;
     for (RuleFit rf : fit.ruleFits()) {
       if (rf.rule().peerRole() != PeerRole.LEARNER) {
@@ -111,7 +108,7 @@ public final class RuleChecker implements Checker {
       }
     }
     req.missingReplicas(missing);
-    Operator op = fixOrphanPeers(region, peers, fit, labels, req);
+    Operator op = fixOrphanPeers(region, peers, fit, req);
     for (int i = 0; op == null && i < fit.ruleFits().size(); i++) {
       op = fixRulePeer(region, fit.ruleFits().get(i), fit, req);
     }
@@ -120,9 +117,16 @@ public final class RuleChecker implements Checker {
 
   /** PD's {@code fixOrphanPeers}: the decision is {@link RuleOrphans}'s, the operator ours. */
   private Operator fixOrphanPeers(RegionInfo region, List<Metapb.Peer> peers, RegionFit fit,
-      Map<Long, Map<String, String>> labels, CheckRequest req) {
+      CheckRequest req) {
     if (fit.orphanPeers().isEmpty()) {
       return null;
+    }
+    Map<Long, Map<String, String>> labels = new HashMap<>(); // only regions with orphans pay
+    for (Metapb.Peer p : peers) {
+      StoreInfo s = cluster.store(p.getStoreId());
+      if (s != null) {
+        labels.put(s.id(), StoreFilters.labelsOf(s));
+      }
     }
     Set<Long> down = new HashSet<>();
     for (Pdpb.PeerStats st : region.downPeers()) {

@@ -172,7 +172,9 @@ final class StoreFilters {
   /** Stores whose labels satisfy a placement rule's label constraints. */
   static StoreFilter ruleConstraints(java.util.List<dev.jpd.core.placement.LabelConstraint> cs) {
     return of("rule-constraints",
-        (s, st) -> dev.jpd.core.placement.LabelConstraint.matchesAll(labelsOf(s), cs),
+        // no constraint (the default rule): no label map built per store and region
+        (s, st) -> cs.isEmpty()
+            || dev.jpd.core.placement.LabelConstraint.matchesAll(labelsOf(s), cs),
         (s, st) -> "labels " + labelsOf(s) + " do not match the rule's constraints " + cs);
   }
 

@@ -1,5 +1,6 @@
 package dev.jpd.checker.patrol;
 
+import dev.jpd.core.region.LongHashSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.TreeMap;
  * a new entry evicts the one missing the fewest replicas, if it misses more.
  *
  * <p>Touched only by the patrol thread, except {@link #size()}; synchronized for the readers.
+ * The ids are also in a primitive set, so that the update after each check of a region that is
+ * not listed (nearly all) costs one probe of a {@code long[]}, no boxing.
  */
 final class PriorityRegions {
   static final int CAPACITY = 1280;
@@ -25,6 +28,8 @@ final class PriorityRegions {
   }
 
   private final Map<Long, Entry> entries = new HashMap<>();
+  /** The keys of {@code entries}, unboxed. */
+  private final LongHashSet listed = new LongHashSet();
   /** How many entries miss each count: finds the least missing without a scan. */
   private final TreeMap<Integer, Integer> byMissing = new TreeMap<>();
   private final int capacity;
@@ -41,7 +46,7 @@ final class PriorityRegions {
       remove(regionId);
       return;
     }
-    Entry e = entries.get(regionId);
+    Entry e = listed.contains(regionId) ? entries.get(regionId) : null;
     if (e != null) {
       count(e.missing, -1);
       e.missing = missing;
@@ -55,6 +60,7 @@ final class PriorityRegions {
     e.missing = missing;
     e.lastMillis = nowMillis;
     entries.put(regionId, e);
+    listed.add(regionId);
     count(missing, 1);
     nextDueMillis = Math.min(nextDueMillis, nowMillis);
   }
@@ -108,8 +114,8 @@ final class PriorityRegions {
   }
 
   synchronized void remove(long regionId) {
-    if (entries.isEmpty()) {
-      return; // the common case on a healthy scan: no boxing, no hashing
+    if (!listed.remove(regionId)) {
+      return;
     }
     Entry e = entries.remove(regionId);
     if (e != null) {
@@ -122,6 +128,6 @@ final class PriorityRegions {
   }
 
   synchronized boolean contains(long regionId) {
-    return entries.containsKey(regionId);
+    return listed.contains(regionId);
   }
 }

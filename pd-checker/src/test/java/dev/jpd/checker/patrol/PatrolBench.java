@@ -24,6 +24,8 @@ import java.util.Set;
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 0 zones  (location labels)
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench pass 1000000 1 zones rules
  *     (placement rules on: the rule checker with pd/default instead of the replica checker)
+ * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench down 1000000 0 zones rules
+ *     (the down burst through the rule checker; the third argument is unused by down)
  * </pre>
  *
  * "Unhealthy" regions have 2 of 3 peers (make-up-replica). {@code pass} runs with PD's default

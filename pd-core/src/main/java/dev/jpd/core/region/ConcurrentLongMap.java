@@ -42,9 +42,11 @@ import java.lang.invoke.VarHandle;
  * old table before a resize can miss a key put after the resize was published; the two calls
  * overlap in time, so that is still a linearizable answer.
  *
+ * <p>Public for other modules' per-region tables (the checkers' fit cache and patrol lists).
+ *
  * @param <V> the value type; values are compared by identity in {@link #replace}
  */
-final class ConcurrentLongMap<V> {
+public final class ConcurrentLongMap<V> {
   static final int MAX_LOAD_PERCENT = 70;
   private static final int MIN_CAPACITY = 16;
   /** Value of an old table's slot whose entry lives in {@code next} now. */
@@ -97,7 +99,7 @@ final class ConcurrentLongMap<V> {
 
   /** The value for {@code key}, or null. Never locks. */
   @SuppressWarnings("unchecked")
-  V get(long key) {
+  public V get(long key) {
     Table t = table;
     while (true) {
       int i = t.find(key);
@@ -118,7 +120,7 @@ final class ConcurrentLongMap<V> {
    *
    * @return false when the key is absent or holds another value
    */
-  boolean replace(long key, V expect, V update) {
+  public boolean replace(long key, V expect, V update) {
     if (expect == null || update == null) {
       throw new NullPointerException("replace needs non-null values, key " + key);
     }
@@ -149,7 +151,7 @@ final class ConcurrentLongMap<V> {
    * @return the previous value, or null
    */
   @SuppressWarnings("unchecked")
-  V put(long key, V value) {
+  public V put(long key, V value) {
     checkKey(key);
     if (value == null) {
       throw new NullPointerException("null value for key " + key + ": use remove");
@@ -178,7 +180,7 @@ final class ConcurrentLongMap<V> {
    * @return the removed value, or null
    */
   @SuppressWarnings("unchecked")
-  V remove(long key) {
+  public V remove(long key) {
     Table t = table;
     int i = t.find(key);
     if (i < 0) {
@@ -192,7 +194,7 @@ final class ConcurrentLongMap<V> {
   }
 
   /** Live entries. Never locks. */
-  int size() {
+  public int size() {
     return size;
   }
 

@@ -7,16 +7,17 @@ import java.util.Random;
  * A set of region ids in one open-addressing {@code long[]} (linear probing, backward-shift
  * deletion): about 11 to 21 bytes per id, against some 50 for a {@code HashSet<Long>}. Id 0 marks
  * an empty slot and is kept aside in a flag. Not thread-safe: the per-store index guards it; the
- * size is volatile so that counts can be read without that lock.
+ * size is volatile so that counts can be read without that lock. Public for other modules' id
+ * sets (the patrol lists).
  */
-final class LongHashSet {
+public final class LongHashSet {
   private static final int MIN_CAPACITY = 8;
 
   private long[] table = new long[MIN_CAPACITY];
   private boolean hasZero;
   private volatile int size;
 
-  int size() {
+  public int size() {
     return size;
   }
 
@@ -25,7 +26,7 @@ final class LongHashSet {
     return (int) (h ^ (h >>> 32));
   }
 
-  boolean contains(long v) {
+  public boolean contains(long v) {
     if (v == 0) {
       return hasZero;
     }
@@ -42,7 +43,7 @@ final class LongHashSet {
   }
 
   /** Adds {@code v}; false when it was there already. */
-  boolean add(long v) {
+  public boolean add(long v) {
     if (v == 0) {
       if (hasZero) {
         return false;
@@ -75,7 +76,7 @@ final class LongHashSet {
   }
 
   /** Removes {@code v}; false when it was not there. */
-  boolean remove(long v) {
+  public boolean remove(long v) {
     if (v == 0) {
       if (!hasZero) {
         return false;
@@ -122,7 +123,7 @@ final class LongHashSet {
   }
 
   /** Every member, in no particular order. */
-  long[] toArray() {
+  public long[] toArray() {
     long[] out = new long[size];
     int n = 0;
     if (hasZero) {

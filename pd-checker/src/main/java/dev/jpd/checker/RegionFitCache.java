@@ -1,0 +1,157 @@
+package dev.jpd.checker;
+
+import dev.jpd.core.placement.RegionFit;
+import dev.jpd.core.placement.RegionFit.FitPeer;
+import dev.jpd.core.placement.Rule;
+import dev.jpd.core.region.ConcurrentLongMap;
+import dev.jpd.core.region.RegionInfo;
+import dev.jpd.core.store.StoreInfo;
+import dev.jpd.proto.Metapb;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Each region's last {@link RegionFit}, kept with exactly what it was computed from, so that a
+ * patrol pass over unchanged regions does not fit them again (PD's {@code
+ * RegionRuleFitCacheManager}, which PD keeps off by default; here the key is complete, so it is
+ * always on).
+ *
+ * <p>Design: a fit is a pure function of the region's peers (id, store, learner or not), the
+ * leader's peer id, the applied rules and each peer store's labels. An entry holds those inputs:
+ * the peers as a flat {@code long[]}, the leader id, the rule list by identity ({@code RuleList}
+ * hands one list object to every region of a key range and builds new lists on any rule change,
+ * so identity is exact and free) and each peer store's label list (by identity first, which is
+ * the common case as a store heartbeat keeps the store's meta; by value otherwise). Any input that
+ * differs is a miss: the region is fitted again and its entry replaced. Store health (Down,
+ * Offline, disconnected) moves with the clock and is not an input of the fit; it is never cached
+ * here, the rule checker reads it on each check.
+ *
+ * <p>Bound: entries of merged or deleted regions are never removed one by one; when the entries
+ * pass twice the region count, all are dropped and the next pass refills the cache.
+ *
+ * <p>Threads: look-ups never lock; a miss stores under this object's lock, since the map wants
+ * one writer at a time (the patrol loop and a dry run may check at once).
+ */
+final class RegionFitCache {
+  /** Longs per peer in {@link CachedFit#peers}: peer id, store id, 1 for a learner else 0. */
+  private static final int STRIDE = 3;
+
+  private final CheckerCluster cluster;
+  private volatile ConcurrentLongMap<CachedFit> entries = new ConcurrentLongMap<>();
+  private long hits;
+  private long misses;
+
+  RegionFitCache(CheckerCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  /**
+   * One region's fit, what it was computed from, and two facts derived from the same inputs that
+   * {@link SettledFit} asks of every region: whether the fit is satisfied and whether every
+   * rule's peer stores are apart at the rule's outermost location label; immutable.
+   */
+  record CachedFit(List<Rule> rules, long leaderId, long[] peers, List<?>[] labels,
+      RegionFit fit, boolean satisfied, boolean apartAtTopLevel) {
+    /** Peers in the fit's input. */
+    int peerCount() {
+      return peers.length / STRIDE;
+    }
+
+    /** The store of the {@code i}th peer. */
+    long peerStoreId(int i) {
+      return peers[i * STRIDE + 1];
+    }
+  }
+
+  /**
+   * The fit of {@code peers} (the region's, as the check reads them) to {@code rules}, from the
+   * cache when nothing it depends on changed.
+   */
+  CachedFit fit(RegionInfo region, List<Metapb.Peer> peers, List<Rule> rules) {
+    long leaderId = region.leader().getId();
+    CachedFit e = entries.get(region.id());
+    if (e != null && e.rules == rules && e.leaderId == leaderId && samePeers(e.peers, peers)
+        && sameLabels(e.labels, peers)) {
+      hits++;
+      return e;
+    }
+    misses++;
+    CachedFit fresh = compute(peers, leaderId, rules);
+    store(region.id(), fresh);
+    return fresh;
+  }
+
+  /** Entries held now (for tests and the bound). */
+  int size() {
+    return entries.size();
+  }
+
+  /** Look-ups answered from the cache so far; counted without synchronization, for tests. */
+  long hits() {
+    return hits;
+  }
+
+  /** Look-ups that fitted again so far; counted without synchronization, for tests. */
+  long misses() {
+    return misses;
+  }
+
+  private CachedFit compute(List<Metapb.Peer> peers, long leaderId, List<Rule> rules) {
+    long[] flat = new long[peers.size() * STRIDE];
+    List<?>[] labelLists = new List<?>[peers.size()];
+    List<FitPeer> fitPeers = new ArrayList<>(peers.size());
+    Map<Long, Map<String, String>> labels = new HashMap<>();
+    for (int i = 0; i < peers.size(); i++) {
+      Metapb.Peer p = peers.get(i);
+      boolean learner = p.getRole() == Metapb.PeerRole.Learner;
+      flat[i * STRIDE] = p.getId();
+      flat[i * STRIDE + 1] = p.getStoreId();
+      flat[i * STRIDE + 2] = learner ? 1 : 0;
+      fitPeers.add(new FitPeer(p.getId(), p.getStoreId(), learner, p.getId() == leaderId));
+      StoreInfo s = cluster.store(p.getStoreId());
+      if (s != null) {
+        labelLists[i] = s.meta().getLabelsList();
+        labels.put(s.id(), StoreFilters.labelsOf(s));
+      }
+    }
+    RegionFit fit = RegionFit.fit(fitPeers, labels, rules);
+    return new CachedFit(rules, leaderId, flat, labelLists, fit, fit.satisfied(),
+        SettledFit.apartAtTopLevel(fit, cluster));
+  }
+
+  private synchronized void store(long regionId, CachedFit e) {
+    ConcurrentLongMap<CachedFit> m = entries;
+    if (m.size() > 2L * Math.max(cluster.regionCount(), 1)) {
+      m = new ConcurrentLongMap<>();
+      entries = m;
+    }
+    m.put(regionId, e);
+  }
+
+  private static boolean samePeers(long[] flat, List<Metapb.Peer> peers) {
+    if (flat.length != peers.size() * STRIDE) {
+      return false;
+    }
+    for (int i = 0; i < peers.size(); i++) {
+      Metapb.Peer p = peers.get(i);
+      if (flat[i * STRIDE] != p.getId() || flat[i * STRIDE + 1] != p.getStoreId()
+          || flat[i * STRIDE + 2] != (p.getRole() == Metapb.PeerRole.Learner ? 1 : 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean sameLabels(List<?>[] labelLists, List<Metapb.Peer> peers) {
+    for (int i = 0; i < labelLists.length; i++) {
+      StoreInfo s = cluster.store(peers.get(i).getStoreId());
+      List<?> now = s == null ? null : s.meta().getLabelsList();
+      if (now != labelLists[i] && (now == null || !now.equals(labelLists[i]))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
