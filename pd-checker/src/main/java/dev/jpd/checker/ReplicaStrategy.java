@@ -4,6 +4,7 @@ import dev.jpd.core.operator.BuildResult;
 import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.OperatorBuilder;
+import dev.jpd.core.placement.LabelConstraint;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreInfo;
 import dev.jpd.core.store.StoreScores;
@@ -35,20 +36,26 @@ final class ReplicaStrategy {
   private final List<String> labels;
   private final String isolationLevel;
   private final CheckRequest req;
+  /** The rule's label constraints (rule checker), or null (replica checker: no rules). */
+  private final List<LabelConstraint> constraints;
 
   ReplicaStrategy(CheckerCluster cluster, RegionInfo region, CheckRequest req) {
     this(cluster, region, req, cluster.config().locationLabels(),
-        cluster.config().isolationLevel());
+        cluster.config().isolationLevel(), null);
   }
 
-  /** A strategy over a rule's own location labels and isolation level. */
+  /**
+   * A strategy for a placement rule: its own location labels and isolation level, and its label
+   * constraints as a permanent filter on every target.
+   */
   ReplicaStrategy(CheckerCluster cluster, RegionInfo region, CheckRequest req,
-      List<String> labels, String isolationLevel) {
+      List<String> labels, String isolationLevel, List<LabelConstraint> constraints) {
     this.cluster = cluster;
     this.region = region;
     this.labels = labels;
     this.isolationLevel = isolationLevel;
     this.req = req;
+    this.constraints = constraints;
   }
 
   /** The stores holding the region's peers (unknown stores left out). */
@@ -73,6 +80,8 @@ final class ReplicaStrategy {
     filters.add(StoreFilters.excluded(holding));
     filters.add(StoreFilters.lowSpace(cluster));
     filters.add(StoreFilters.specialUse());
+    filters.add(constraints == null ? StoreFilters.notExclusiveEngine()
+        : StoreFilters.ruleConstraints(constraints));
     filters.add(StoreFilters.targetState(cluster));
     if (!labels.isEmpty() && !isolationLevel.isEmpty()) {
       filters.add(StoreFilters.isolation(isolationLevel, labels, coLocation));

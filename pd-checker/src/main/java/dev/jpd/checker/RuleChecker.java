@@ -198,8 +198,7 @@ public final class RuleChecker implements Checker {
     Rule rule = rf.rule();
     req.event("add-rule-peer");
     ReplicaStrategy.Choice target = strategy(region, rule, req)
-        .selectStoreToAdd(ruleStores(rf), List.of(StoreFilters.ruleConstraints(
-            rule.labelConstraints())));
+        .selectStoreToAdd(ruleStores(rf), List.of());
     if (target.storeId() == 0) {
       req.event("no-store-add");
       ReplicaStrategy.noTarget(target, " for rule " + rule.key(), req);
@@ -254,7 +253,7 @@ public final class RuleChecker implements Checker {
       }
     }
     ReplicaStrategy.Choice target = strategy(region, rule, req).selectStoreToAdd(others,
-        List.of(StoreFilters.ruleConstraints(rule.labelConstraints())));
+        List.of());
     if (target.storeId() == 0) {
       req.event("no-store-replace");
       return ReplicaStrategy.noTarget(target, " for rule " + rule.key(), req);
@@ -313,7 +312,8 @@ public final class RuleChecker implements Checker {
 
   ReplicaStrategy strategy(RegionInfo region, Rule rule, CheckRequest req) {
     String level = rule.isolationLevel() == null ? "" : rule.isolationLevel();
-    return new ReplicaStrategy(cluster, region, req, rule.locationLabels(), level);
+    return new ReplicaStrategy(cluster, region, req, rule.locationLabels(), level,
+        rule.labelConstraints());
   }
 
   private List<StoreInfo> ruleStores(RuleFit rf) {

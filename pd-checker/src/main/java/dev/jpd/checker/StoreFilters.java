@@ -1,5 +1,6 @@
 package dev.jpd.checker;
 
+import dev.jpd.core.placement.LabelConstraint;
 import dev.jpd.core.store.StoreInfo;
 import dev.jpd.core.store.StoreStatus;
 import dev.jpd.proto.Metapb;
@@ -63,8 +64,7 @@ final class StoreFilters {
 
   /**
    * Stores reserved for a special use (label {@code specialUse} = {@code hotRegion} or {@code
-   * reserved}) and TiFlash stores (label {@code engine=tiflash}, columnar learners only) never get
-   * a TiKV replica from the replica checker.
+   * reserved}) never get a replica from the checkers (PD's special-use filter).
    */
   static StoreFilter specialUse() {
     return of("special-use", (s, st) -> specialUse(s) == null,
@@ -73,11 +73,26 @@ final class StoreFilters {
 
   private static String specialUse(StoreInfo s) {
     String use = LocationScores.labelValue(s, "specialUse");
-    if (use.equals("hotRegion") || use.equals("reserved")) {
-      return "specialUse=" + use;
+    return use.equals("hotRegion") || use.equals("reserved") ? "specialUse=" + use : null;
+  }
+
+  /**
+   * TiFlash stores (label {@code engine=tiflash}: columnar learners placed by rules that name the
+   * engine) never get a replica from the replica checker, which has no rules. The rule checker
+   * leaves the engine to {@link #ruleConstraints}.
+   */
+  static StoreFilter notExclusiveEngine() {
+    return of("engine", (s, st) -> !LabelConstraint.exclusiveEngine(engine(s)),
+        (s, st) -> "engine=" + engine(s) + " takes replicas only from rules that name the engine");
+  }
+
+  private static String engine(StoreInfo s) {
+    for (Metapb.StoreLabel l : s.meta().getLabelsList()) {
+      if (l.getKey().equals(LabelConstraint.ENGINE_KEY)) {
+        return l.getValue();
+      }
     }
-    return "tiflash".equalsIgnoreCase(LocationScores.labelValue(s, "engine"))
-        ? "engine=tiflash" : null;
+    return null;
   }
 
   /** The temporary states that keep a store from taking a replica right now. */
@@ -169,13 +184,17 @@ final class StoreFilters {
     return -1;
   }
 
-  /** Stores whose labels satisfy a placement rule's label constraints. */
-  static StoreFilter ruleConstraints(java.util.List<dev.jpd.core.placement.LabelConstraint> cs) {
+  /**
+   * Stores whose labels satisfy a placement rule's label constraints ({@link
+   * LabelConstraint#matchesAll}: a TiFlash store only for a rule that names the engine).
+   */
+  static StoreFilter ruleConstraints(List<LabelConstraint> cs) {
     return of("rule-constraints",
-        // no constraint (the default rule): no label map built per store and region
-        (s, st) -> cs.isEmpty()
-            || dev.jpd.core.placement.LabelConstraint.matchesAll(labelsOf(s), cs),
-        (s, st) -> "labels " + labelsOf(s) + " do not match the rule's constraints " + cs);
+        // no constraint (the default rule): only the engine label is read, no label map built
+        (s, st) -> cs.isEmpty() ? !LabelConstraint.exclusiveEngine(engine(s))
+            : LabelConstraint.matchesAll(labelsOf(s), cs),
+        (s, st) -> "labels " + labelsOf(s) + " do not match the rule's constraints " + cs
+            + (cs.isEmpty() ? " (engine=" + engine(s) + " needs a rule naming it)" : ""));
   }
 
   /** A store's labels as a map. */

@@ -50,15 +50,25 @@ public record LabelConstraint(String key, String op, List<String> values) {
    * {@code engine} key, so default TiKV rules never place replicas on TiFlash.
    */
   public static boolean matchesAll(Map<String, String> labels, List<LabelConstraint> constraints) {
+    if (constraints.isEmpty()) {
+      return !exclusiveEngine(labels.get(ENGINE_KEY));
+    }
     for (LabelConstraint c : constraints) {
       if (!c.matches(labels)) {
         return false;
       }
     }
-    String engine = labels.get(ENGINE_KEY);
-    if (engine != null && EXCLUSIVE_ENGINES.contains(engine)) {
+    if (exclusiveEngine(labels.get(ENGINE_KEY))) {
       return constraints.stream().anyMatch(c -> c.key.equals(ENGINE_KEY));
     }
     return true;
+  }
+
+  /**
+   * Whether a store with this {@code engine} label value (null: none) matches only rules that
+   * name the engine: the default rule, with no constraint, never takes such a store.
+   */
+  public static boolean exclusiveEngine(String engine) {
+    return engine != null && EXCLUSIVE_ENGINES.contains(engine);
   }
 }
