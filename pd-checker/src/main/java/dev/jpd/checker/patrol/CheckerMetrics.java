@@ -19,6 +19,16 @@ public final class CheckerMetrics implements CheckerEvents {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> counters =
       new ConcurrentHashMap<>();
   private final AtomicLong roundMillis = new AtomicLong();
+  /**
+   * The last counters used, direct-mapped by the two names' hashes and matched by identity: the
+   * chain passes the same string objects for every region (a few incs per checker per region),
+   * so this skips both map look-ups. Entries are immutable (final fields), so a racy read sees a
+   * whole entry; a miss or collision just takes the maps.
+   */
+  private final Recent[] recent = new Recent[RECENT_SLOTS];
+  private static final int RECENT_SLOTS = 64;
+
+  private record Recent(String type, String name, Counter counter) {}
 
   public CheckerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -35,6 +45,12 @@ public final class CheckerMetrics implements CheckerEvents {
 
   @Override
   public void inc(String type, String name) {
+    int slot = (type.hashCode() * 31 + name.hashCode()) & (RECENT_SLOTS - 1);
+    Recent r = recent[slot];
+    if (r != null && r.type == type && r.name == name) {
+      r.counter.increment();
+      return;
+    }
     ConcurrentHashMap<String, Counter> byName = counters.get(type);
     if (byName == null) {
       byName = counters.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
@@ -47,6 +63,7 @@ public final class CheckerMetrics implements CheckerEvents {
           .tag("name", n)
           .register(registry));
     }
+    recent[slot] = new Recent(type, name, c);
     c.increment();
   }
 

@@ -25,6 +25,23 @@ class CheckerMetricsTest {
   }
 
   @Test
+  void equalNamesShareACounterAndCollidingNamesKeepTheirOwn() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CheckerMetrics m = new CheckerMetrics(registry);
+    for (int round = 1; round <= 3; round++) {
+      for (int i = 0; i < 200; i++) { // more names than the recent-counter slots
+        m.events().inc("rule-checker", "event-" + i); // a new string object every time
+      }
+    }
+    m.events().inc(new String("rule-checker"), new String("event-7"));
+    for (int i = 0; i < 200; i++) {
+      assertThat(registry.get("pd_checker_event_count").tag("type", "rule-checker")
+          .tag("name", "event-" + i).counter().count()).isEqualTo(i == 7 ? 4 : 3);
+    }
+    assertThat(registry.get("pd_checker_event_count").counters()).hasSize(200);
+  }
+
+  @Test
   void patrolRoundTimeIsInSeconds() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CheckerMetrics m = new CheckerMetrics(registry);

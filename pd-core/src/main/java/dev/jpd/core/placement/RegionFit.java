@@ -12,8 +12,8 @@ import java.util.Map;
  * with 36 peers, pd#6663). Here {@link #fit} is greedy: rules are taken in application order;
  * each takes, among the peers still free whose store matches its label constraints, first the
  * peers whose role already matches, then one at a time the peer that adds the most to the rule's
- * isolation score (ties: lower peer id, for determinism). Cost O(R · P³ · L) for R rules, P peers
- * and L location labels (the gain of each pick is recomputed against the peers chosen so far) —
+ * isolation score (ties: lower peer id, for determinism). Cost O(R · P² · L) for R rules, P peers
+ * and L location labels (each pick adds its pair scores to the gains of the peers left) —
  * polynomial; 36 peers fit in well under a millisecond (docs/performance.md). What is not optimal: when two
  * rules compete for peers, the earlier rule wins even if the later one could be satisfied only
  * by that peer; PD has the same order bias for ties.
@@ -83,6 +83,7 @@ public record RegionFit(List<RuleFit> ruleFits, List<FitPeer> orphanPeers) {
   private static List<FitPeer> choose(
       Rule rule, List<FitPeer> candidates, Map<Long, Map<String, String>> labels) {
     List<FitPeer> chosen = new ArrayList<>();
+    List<String> ls = rule.locationLabels();
     for (boolean wantRoleMatch : new boolean[] {true, false}) {
       List<FitPeer> pool = new ArrayList<>();
       for (FitPeer p : candidates) {
@@ -90,22 +91,32 @@ public record RegionFit(List<RuleFit> ruleFits, List<FitPeer> orphanPeers) {
           pool.add(p);
         }
       }
-      while (chosen.size() < rule.count() && !pool.isEmpty()) {
-        FitPeer best = null;
-        double bestGain = -1;
-        for (FitPeer p : pool) {
-          double gain = 0;
-          for (FitPeer q : chosen) {
-            gain += pairScore(labels.get(p.storeId()), labels.get(q.storeId()),
-                rule.locationLabels());
-          }
-          if (gain > bestGain) {
-            best = p;
-            bestGain = gain;
+      int n = pool.size();
+      List<Map<String, String>> poolLabels = new ArrayList<>(n);
+      double[] gain = new double[n];
+      for (int i = 0; i < n; i++) {
+        poolLabels.add(labels.get(pool.get(i).storeId()));
+        for (FitPeer q : chosen) {
+          gain[i] += pairScore(poolLabels.get(i), labels.get(q.storeId()), ls);
+        }
+      }
+      // each pick adds its pair score to the gains of the peers left: the sums build up in
+      // the order of choice, as recomputing them would, so ties break the same way
+      boolean[] taken = new boolean[n];
+      for (int left = n; chosen.size() < rule.count() && left > 0; left--) {
+        int best = -1;
+        for (int i = 0; i < n; i++) {
+          if (!taken[i] && (best < 0 || gain[i] > gain[best])) {
+            best = i;
           }
         }
-        chosen.add(best);
-        pool.remove(best);
+        taken[best] = true;
+        chosen.add(pool.get(best));
+        for (int i = 0; i < n; i++) {
+          if (!taken[i]) {
+            gain[i] += pairScore(poolLabels.get(i), poolLabels.get(best), ls);
+          }
+        }
       }
     }
     return chosen;
