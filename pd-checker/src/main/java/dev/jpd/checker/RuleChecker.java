@@ -100,7 +100,7 @@ public final class RuleChecker implements Checker {
           + " healthy, and no store would be better isolated");
       return List.of(); // and no replica is missing
     }
-    RegionFit fit = cached.fit();
+    RegionFit fit = fits.fitOf(cached, peers);
     int missing = 0;
     for (RuleFit rf : fit.ruleFits()) {
       if (rf.rule().peerRole() != PeerRole.LEARNER) {

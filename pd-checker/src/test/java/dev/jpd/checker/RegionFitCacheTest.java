@@ -102,22 +102,38 @@ class RegionFitCacheTest {
   void secondCheckHitsOnlyWhenNoFitInputChanged(String name, Consumer<Fixture> apply,
       boolean hit) {
     Fixture f = new Fixture();
-    RegionFit first = f.cached().fit();
+    RegionFitCache.CachedFit first = f.cached();
     assertThat(f.cache.misses()).isEqualTo(1);
 
     apply.accept(f);
     RegionFitCache.CachedFit cached = f.cached();
-    RegionFit second = cached.fit();
+    RegionFit second = f.cache.fitOf(cached, f.fc.region(1).peers());
 
     assertThat(f.cache.hits()).as(name).isEqualTo(hit ? 1 : 0);
     assertThat(f.cache.misses()).as(name).isEqualTo(hit ? 1 : 2);
     if (hit) {
-      assertThat(second).isSameAs(first);
+      assertThat(cached).isSameAs(first);
     }
     assertThat(second).as(name + ": the answer is the fit of the current inputs")
         .isEqualTo(f.fresh());
     assertThat(cached.apartAtTopLevel()).as(name + ": isolation of the current stores")
         .isEqualTo(SettledFit.apartAtTopLevel(f.fresh(), f.fc.view));
+  }
+
+  @Test
+  void keepsTheFitOnlyWhenUnsatisfiedAndRefitsTheSameAnswerOtherwise() {
+    Fixture f = new Fixture();
+    RegionFitCache.CachedFit settled = f.cached();
+    assertThat(settled.satisfied()).isTrue();
+    assertThat(settled.fit()).as("a satisfied fit is not kept").isNull();
+    assertThat(f.cache.fitOf(settled, f.fc.region(1).peers())).isEqualTo(f.fresh());
+
+    f.fc.addRegion(1, "1* 2", 10, 1000); // a voter short of pd/default's 3
+    RegionFitCache.CachedFit missing = f.cached();
+    assertThat(missing.satisfied()).isFalse();
+    assertThat(missing.fit()).as("an unsatisfied fit is kept").isNotNull();
+    assertThat(f.cache.fitOf(missing, f.fc.region(1).peers())).isSameAs(missing.fit())
+        .isEqualTo(f.fresh());
   }
 
   @Test
