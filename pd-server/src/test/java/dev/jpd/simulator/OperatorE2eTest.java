@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jpd.proto.Eraftpb.ConfChangeType;
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
+import dev.jpd.server.testing.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,7 +133,8 @@ class OperatorE2eTest {
         List.of(stores.get(0), stores.get(1), stores.get(3)))).expectOk("add transfer-region");
     // The first step is sent when the operator is added. Break the leader's stream and drop what
     // it delivered, as a TiKV restart would: the step is lost on the way.
-    await(() -> !client.responses.isEmpty(), "the first step to reach the leader's store");
+    Await.until("the first step to reach the leader's store", Duration.ofSeconds(10),
+        () -> !client.responses.isEmpty());
     client.closeStream(leaderStore);
     client.responses.clear();
 
@@ -175,7 +177,8 @@ class OperatorE2eTest {
   /** One tick, then wait until the PD's view of the regions is the stores'. */
   static void tickAndSync(Driver d) throws InterruptedException {
     d.tick();
-    await(() -> Checks.pdMatches(d) == null, "the PD to see every report of the tick");
+    Await.until("the PD to see every report of the tick", Duration.ofSeconds(10),
+        () -> Checks.pdMatches(d) == null);
   }
 
   /** GetOperator of the region, as TiKV asks it. */
@@ -213,15 +216,5 @@ class OperatorE2eTest {
       };
     }
     return "other: " + r;
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5); // polling a condition, not waiting for time to pass
-    }
   }
 }

@@ -37,12 +37,7 @@ class OperatorRpcTest {
   void start() {
     pd = TestPd.start(dir);
     pd.pauseCheckers(); // the two-peer region below is the admin operators' alone
-    pd.bootstrap();
-    pd.putStore(2);
-    pd.putStore(3);
-    for (long s = 1; s <= 3; s++) {
-      pd.storeHeartbeat(s);
-    }
+    pd.bootstrapThreeStores();
     region = TestPd.region(2, "", "", 2, 1, TestPd.peer(3, 1), TestPd.peer(4, 2));
   }
 

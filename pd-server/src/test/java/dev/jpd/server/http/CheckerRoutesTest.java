@@ -40,12 +40,7 @@ class CheckerRoutesTest {
   @BeforeEach
   void start() {
     pd = TestPd.start(dir);
-    pd.bootstrap();
-    pd.putStore(2);
-    pd.putStore(3);
-    for (long s = 1; s <= 3; s++) {
-      pd.storeHeartbeat(s);
-    }
+    pd.bootstrapThreeStores();
     api = new ApiClient(pd);
     stream = pd.heartbeats();
   }

@@ -33,12 +33,7 @@ class RuleSplitTest {
   @BeforeEach
   void start() {
     pd = TestPd.start(dir);
-    pd.bootstrap();
-    pd.putStore(2);
-    pd.putStore(3);
-    for (long s = 1; s <= 3; s++) {
-      pd.storeHeartbeat(s);
-    }
+    pd.bootstrapThreeStores();
     api = new ApiClient(pd);
     stream = pd.heartbeats();
     three = TestPd.region(2, "", "", 3, 1, TestPd.peer(3, 1), TestPd.peer(4, 2),

@@ -129,6 +129,19 @@ public final class TestPd implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #bootstrap}, then stores 2 and 3 registered, and all three stores Up with a first
+   * heartbeat: the usual start of a test that needs three replicas' worth of stores.
+   */
+  public void bootstrapThreeStores() {
+    bootstrap();
+    putStore(2);
+    putStore(3);
+    for (long s = 1; s <= 3; s++) {
+      storeHeartbeat(s);
+    }
+  }
+
   public void putStore(long id) {
     Pdpb.PutStoreResponse r =
         pd().putStore(Pdpb.PutStoreRequest.newBuilder().setHeader(header()).setStore(store(id)).build());
