@@ -11,6 +11,7 @@ import dev.jpd.core.store.StoreScores;
 import dev.jpd.core.store.StoreStatus;
 import dev.jpd.proto.Metapb;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -163,13 +164,14 @@ final class ReplicaStrategy {
     return List.copyOf(out);
   }
 
-  /** The store ids of the region's peers, in peer order. */
+  /** The store ids of the region's peers, sorted (one memo key for any peer order). */
   private long[] peerStoreIds() {
     List<Metapb.Peer> peers = region.peers();
     long[] ids = new long[peers.size()];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = peers.get(i).getStoreId();
     }
+    Arrays.sort(ids);
     return ids;
   }
 

@@ -22,7 +22,7 @@ import java.util.Objects;
  *   <li>the {@link Moment}: the store list object ({@code StoresInfo.all()} returns a new one
  *       after any store write), the clock millisecond, the config object and the region count;
  *   <li>the key: labels, level and constraints (equal lists), the co-located store snapshots (the
- *       same objects, in order) and the excluded store ids (the same ids, in order).
+ *       same objects, in order) and the excluded store ids (sorted by the caller).
  * </ul>
  *
  * The time bucket is one millisecond, the classification cache's own, so the answer is exactly
@@ -30,12 +30,13 @@ import java.util.Objects;
  * second stage (temporary filters, region scores) is never remembered, and dry runs never use the
  * memo: they record every rejected store and why.
  *
- * <p>Threads: slots are direct-mapped by the key's hash and hold immutable entries, so a racy
+ * <p>Threads: slots are two-way set-associative by the key's hash and hold immutable entries, so a racy
  * read sees a whole entry or an older one; every hit is checked against the whole key and moment.
  * A lost write only costs a recomputation.
  */
 final class StoreSearchMemo {
   private static final int SLOTS = 64;
+  private static final int SLOT_SHIFT = Integer.SIZE - Integer.numberOfTrailingZeros(SLOTS);
   private final Entry[] slots = new Entry[SLOTS];
 
   /** What the first stage reads besides its key; equal moments give equal answers. */
@@ -74,7 +75,7 @@ final class StoreSearchMemo {
       for (long id : excluded) {
         h = h * 17 + Long.hashCode(id);
       }
-      this.hash = h ^ (h >>> 16);
+      this.hash = h * 0x9E3779B9; // Fibonacci hashing: the slot comes from the high bits
     }
 
     /** This key with its own copy of the co-located list, for keeping. */
@@ -106,15 +107,29 @@ final class StoreSearchMemo {
 
   /** The remembered best candidates for this moment and key, or null. */
   List<ReplicaStrategy.Candidate> get(Moment moment, Key key) {
-    Entry e = slots[key.hash & (SLOTS - 1)];
+    int slot = key.hash >>> SLOT_SHIFT;
+    Entry e = slots[slot];
+    if (e != null && e.moment.same(moment) && e.key.same(key)) {
+      return e.best;
+    }
+    e = slots[slot ^ 1];
     if (e != null && e.moment.same(moment) && e.key.same(key)) {
       return e.best;
     }
     return null;
   }
 
-  /** Remembers {@code best} (immutable) for the moment and key. */
+  /**
+   * Remembers {@code best} (immutable) for the moment and key: in the key's slot, or in its pair
+   * slot when the first holds another key of the same moment (two-way, so that two keys in use
+   * together do not evict each other).
+   */
   void put(Moment moment, Key key, List<ReplicaStrategy.Candidate> best) {
-    slots[key.hash & (SLOTS - 1)] = new Entry(moment, key.kept(), best);
+    int slot = key.hash >>> SLOT_SHIFT;
+    Entry first = slots[slot];
+    if (first != null && first.moment.same(moment) && !first.key.same(key)) {
+      slot ^= 1;
+    }
+    slots[slot] = new Entry(moment, key.kept(), best);
   }
 }

@@ -57,6 +57,35 @@ class StoreSearchMemoTest {
   }
 
   @Test
+  void twoKeysInUseTogetherAreBothKept() {
+    StoreSearchMemo.Moment now = StoreSearchMemo.Moment.of(fc.view);
+    List<StoreSearchMemo.Key> keys = new java.util.ArrayList<>();
+    for (long a = 1; a <= 5; a++) {
+      for (long b = 1; b <= 5; b++) {
+        keys.add(new StoreSearchMemo.Key(List.of(), "", null,
+            List.of(fc.view.store(a), fc.view.store(b)), new long[] {a, b}));
+      }
+    }
+    for (StoreSearchMemo.Key first : keys) {
+      for (StoreSearchMemo.Key second : keys) {
+        if (first == second) {
+          continue;
+        }
+        StoreSearchMemo m = new StoreSearchMemo();
+        // two distinct empty lists, told apart by identity
+        List<ReplicaStrategy.Candidate> one = java.util.Collections.unmodifiableList(
+            new java.util.ArrayList<>());
+        List<ReplicaStrategy.Candidate> two = java.util.Collections.unmodifiableList(
+            new java.util.ArrayList<>());
+        m.put(now, first, one);
+        m.put(now, second, two);
+        assertThat(m.get(now, first)).isSameAs(one);
+        assertThat(m.get(now, second)).isSameAs(two);
+      }
+    }
+  }
+
+  @Test
   void regionScoresAreReadAgainForEveryRegion() {
     assertThat(fix(1)).containsExactly(4, 4);
     // same region count, same stores, same millisecond: only store 4's region size grows
