@@ -40,6 +40,7 @@ final class ReplicaChecker implements Checker {
   private static final String OFFLINE = "offline";
 
   private final CheckerCluster cluster;
+  private final StoreSearchMemo memo = new StoreSearchMemo();
 
   ReplicaChecker(CheckerCluster cluster) {
     this.cluster = cluster;
@@ -157,7 +158,7 @@ final class ReplicaChecker implements Checker {
       req.saw("enable-make-up-replica is off");
       return null;
     }
-    ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req);
+    ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req, memo);
     ReplicaStrategy.Choice target = strategy.selectStoreToAdd(strategy.regionStores(), List.of());
     if (target.storeId() == 0) {
       return ReplicaStrategy.noTarget(target, "", req);
@@ -181,7 +182,7 @@ final class ReplicaChecker implements Checker {
       req.saw("enable-remove-extra-replica is off");
       return null;
     }
-    ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req);
+    ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req, memo);
     long old = strategy.selectStoreToRemove(strategy.regionStores());
     if (old == 0) {
       req.reason(Reason.NO_SOURCE_STORE, "no peer's store may give up a replica now");
@@ -196,7 +197,7 @@ final class ReplicaChecker implements Checker {
     if (!cfg.enableLocationReplacement() || cfg.locationLabels().isEmpty()) {
       return null;
     }
-    ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req);
+    ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req, memo);
     List<StoreInfo> stores = strategy.regionStores();
     if (apartAtTopLevel(stores, cfg.locationLabels())) {
       return null; // every peer already in its own outermost location: nothing can be better
@@ -247,7 +248,7 @@ final class ReplicaChecker implements Checker {
       return build(OperatorBuilder.of("remove-extra-" + status + "-replica", cluster, region)
           .removePeer(storeId).priority(Priority.HIGH), req);
     }
-    ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req);
+    ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req, memo);
     ReplicaStrategy.Choice target = strategy.selectStoreToFix(strategy.regionStores(), storeId);
     if (target.storeId() == 0) {
       return ReplicaStrategy.noTarget(target, "", req);

@@ -11,9 +11,8 @@ import dev.jpd.core.store.StoreScores;
 import dev.jpd.core.store.StoreStatus;
 import dev.jpd.proto.Metapb;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Chooses stores for a region's replicas (PD's {@code replica_strategy.go}).
@@ -38,24 +37,30 @@ final class ReplicaStrategy {
   private final CheckRequest req;
   /** The rule's label constraints (rule checker), or null (replica checker: no rules). */
   private final List<LabelConstraint> constraints;
+  /** The checker's memo of first stages, or null for none. */
+  private final StoreSearchMemo memo;
 
-  ReplicaStrategy(CheckerCluster cluster, RegionInfo region, CheckRequest req) {
+  ReplicaStrategy(CheckerCluster cluster, RegionInfo region, CheckRequest req,
+      StoreSearchMemo memo) {
     this(cluster, region, req, cluster.config().locationLabels(),
-        cluster.config().isolationLevel(), null);
+        cluster.config().isolationLevel(), null, memo);
   }
 
   /**
    * A strategy for a placement rule: its own location labels and isolation level, and its label
-   * constraints as a permanent filter on every target.
+   * constraints as a permanent filter on every target. {@code memo} (may be null) is the
+   * checker's, kept across regions.
    */
   ReplicaStrategy(CheckerCluster cluster, RegionInfo region, CheckRequest req,
-      List<String> labels, String isolationLevel, List<LabelConstraint> constraints) {
+      List<String> labels, String isolationLevel, List<LabelConstraint> constraints,
+      StoreSearchMemo memo) {
     this.cluster = cluster;
     this.region = region;
     this.labels = labels;
     this.isolationLevel = isolationLevel;
     this.req = req;
     this.constraints = constraints;
+    this.memo = memo;
   }
 
   /** The stores holding the region's peers (unknown stores left out). */
@@ -72,44 +77,37 @@ final class ReplicaStrategy {
 
   /** A store for a new replica, compared for isolation against {@code coLocation}. */
   Choice selectStoreToAdd(List<StoreInfo> coLocation, List<StoreFilter> extra) {
-    Set<Long> holding = new HashSet<>();
-    for (Metapb.Peer p : region.peers()) {
-      holding.add(p.getStoreId());
-    }
-    List<StoreFilter> filters = new ArrayList<>();
-    filters.add(StoreFilters.excluded(holding));
-    filters.add(StoreFilters.lowSpace(cluster));
-    filters.add(StoreFilters.specialUse());
-    filters.add(constraints == null ? StoreFilters.notExclusiveEngine()
-        : StoreFilters.ruleConstraints(constraints));
-    filters.add(StoreFilters.targetState(cluster));
-    if (!labels.isEmpty() && !isolationLevel.isEmpty()) {
-      filters.add(StoreFilters.isolation(isolationLevel, labels, coLocation));
-    }
-    filters.addAll(extra);
-    List<Candidate> passed = new ArrayList<>();
-    for (StoreInfo s : cluster.stores()) {
-      StoreStatus st = cluster.storeStatus(s);
-      if (st != null && passes(s, st, filters)) {
-        passed.add(new Candidate(s, st, LocationScores.distinctScore(labels, coLocation, s)));
+    long[] holding = peerStoreIds();
+    List<Candidate> candidates;
+    if (memo == null || req.dryRun() || !extra.isEmpty()) {
+      candidates = bestCandidates(cluster.stores(), coLocation, holding, extra);
+    } else {
+      StoreSearchMemo.Moment moment = StoreSearchMemo.Moment.of(cluster);
+      StoreSearchMemo.Key key =
+          new StoreSearchMemo.Key(labels, isolationLevel, constraints, coLocation, holding);
+      candidates = memo.get(moment, key);
+      if (candidates == null) {
+        candidates = bestCandidates(moment.stores(), coLocation, holding, extra);
+        if (moment.same(StoreSearchMemo.Moment.of(cluster))) {
+          memo.put(moment, key, candidates);
+        }
       }
     }
-    if (passed.isEmpty()) {
+    if (candidates.isEmpty()) {
       return Choice.NONE;
     }
-    double best = Double.NEGATIVE_INFINITY;
-    for (Candidate c : passed) {
-      best = Math.max(best, c.distinct);
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (Candidate c : candidates) {
+      bestScore = Math.max(bestScore, c.distinct);
     }
     List<StoreFilter> temporary = StoreFilters.temporaryTarget(cluster);
     StoreInfo target = null;
     double targetScore = 0;
-    for (Candidate c : passed) {
-      if (c.distinct < best) {
-        if (req.dryRun()) {
-          req.rejected(c.store.id(), "isolation-score",
-              "isolation score " + c.distinct + " below the best " + best);
-        }
+    for (Candidate c : candidates) {
+      if (c.distinct < bestScore) {
+        // only in a dry run, which keeps every candidate to say why each lost, in store order
+        req.rejected(c.store.id(), "isolation-score",
+            "isolation score " + c.distinct + " below the best " + bestScore);
         continue;
       }
       if (!passes(c.store, c.status, temporary)) {
@@ -123,6 +121,58 @@ final class ReplicaStrategy {
       }
     }
     return target == null ? new Choice(0, true) : new Choice(target.id(), false);
+  }
+
+  /**
+   * The first stage: the stores passing the permanent filters, in store order, as an immutable
+   * list (empty when none passes). Outside a dry run only those with the best isolation score are
+   * kept; a dry run keeps all, so that the second stage can say why each lost. Reads no region
+   * state but {@code holding}, so {@link StoreSearchMemo} may keep it.
+   */
+  private List<Candidate> bestCandidates(List<StoreInfo> stores, List<StoreInfo> coLocation,
+      long[] holding, List<StoreFilter> extra) {
+    List<StoreFilter> filters = new ArrayList<>();
+    filters.add(StoreFilters.excluded(holding));
+    filters.add(StoreFilters.lowSpace(cluster));
+    filters.add(StoreFilters.specialUse());
+    filters.add(constraints == null ? StoreFilters.notExclusiveEngine()
+        : StoreFilters.ruleConstraints(constraints));
+    filters.add(StoreFilters.targetState(cluster));
+    if (!labels.isEmpty() && !isolationLevel.isEmpty()) {
+      filters.add(StoreFilters.isolation(isolationLevel, labels, coLocation));
+    }
+    filters.addAll(extra);
+    List<Candidate> passed = new ArrayList<>();
+    double best = Double.NEGATIVE_INFINITY;
+    for (StoreInfo s : stores) {
+      StoreStatus st = cluster.storeStatus(s);
+      if (st != null && passes(s, st, filters)) {
+        Candidate c = new Candidate(s, st, LocationScores.distinctScore(labels, coLocation, s));
+        passed.add(c);
+        best = Math.max(best, c.distinct);
+      }
+    }
+    if (req.dryRun()) {
+      return List.copyOf(passed);
+    }
+    List<Candidate> out = new ArrayList<>(passed.size());
+    for (Candidate c : passed) {
+      if (c.distinct >= best) {
+        out.add(c);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The store ids of the region's peers, sorted (one memo key for any peer order). */
+  private long[] peerStoreIds() {
+    List<Metapb.Peer> peers = region.peers();
+    long[] ids = new long[peers.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = peers.get(i).getStoreId();
+    }
+    Arrays.sort(ids);
+    return ids;
   }
 
   /**
@@ -214,7 +264,8 @@ final class ReplicaStrategy {
     return out;
   }
 
-  private record Candidate(StoreInfo store, StoreStatus status, double distinct) {}
+  /** A store that passed the permanent filters, its state and its isolation score. */
+  record Candidate(StoreInfo store, StoreStatus status, double distinct) {}
 
   /**
    * Records why no target store was found ({@code forWhat} names the rule, or is empty); a

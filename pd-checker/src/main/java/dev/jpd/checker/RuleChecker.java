@@ -63,6 +63,7 @@ public final class RuleChecker implements Checker {
   private final CheckerCluster cluster;
   private final RuleManager rules;
   private final RegionFitCache fits;
+  private final StoreSearchMemo memo = new StoreSearchMemo();
 
   RuleChecker(CheckerCluster cluster, RuleManager rules) {
     this.cluster = cluster;
@@ -313,7 +314,7 @@ public final class RuleChecker implements Checker {
   ReplicaStrategy strategy(RegionInfo region, Rule rule, CheckRequest req) {
     String level = rule.isolationLevel() == null ? "" : rule.isolationLevel();
     return new ReplicaStrategy(cluster, region, req, rule.locationLabels(), level,
-        rule.labelConstraints());
+        rule.labelConstraints(), memo);
   }
 
   private List<StoreInfo> ruleStores(RuleFit rf) {

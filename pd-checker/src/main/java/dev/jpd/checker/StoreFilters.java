@@ -6,7 +6,6 @@ import dev.jpd.core.store.StoreStatus;
 import dev.jpd.proto.Metapb;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 
@@ -40,8 +39,15 @@ final class StoreFilters {
   }
 
   /** Stores already holding a peer of the region. */
-  static StoreFilter excluded(Set<Long> storeIds) {
-    return of("exclude", (s, st) -> !storeIds.contains(s.id()),
+  static StoreFilter excluded(long[] storeIds) {
+    return of("exclude", (s, st) -> {
+      for (long id : storeIds) {
+        if (id == s.id()) {
+          return false;
+        }
+      }
+      return true;
+    },
         (s, st) -> "already holds a peer of the region");
   }
 

@@ -4,10 +4,16 @@ import dev.jpd.core.store.StoreInfo;
 import dev.jpd.core.store.StoreStatus;
 import java.util.List;
 
-/** The checkers' read view of the stores and their derived states. */
+/**
+ * The checkers' read view of the stores and their derived states.
+ *
+ * <p>{@link StoreSearchMemo} relies on {@link #storeStatus} and {@link #lowSpace} being functions
+ * of the store snapshot, the clock millisecond, the config object and the region count, and on
+ * {@link #stores()} returning a new list object whenever a store changes.
+ */
 public interface StoreReader {
 
-  /** Every known store (Tombstone ones included). */
+  /** Every known store (Tombstone ones included), by id; immutable. */
   List<StoreInfo> stores();
 
   /**

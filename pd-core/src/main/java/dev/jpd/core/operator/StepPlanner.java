@@ -70,8 +70,11 @@ final class StepPlanner {
 
   private String prepare() {
     useJointConsensus = b.cluster.jointConsensus();
-    long voters = b.targetPeers.values().stream().filter(p -> !isLearner(p)).count();
-    if (voters == 0) {
+    boolean anyVoter = false;
+    for (Metapb.Peer p : b.targetPeers.values()) {
+      anyVoter |= !isLearner(p);
+    }
+    if (!anyVoter) {
       return "cannot create operator: target peers have no voter";
     }
     for (Metapb.Peer o : b.originPeers.values()) {
@@ -80,12 +83,11 @@ final class StepPlanner {
         toRemove.put(o.getStoreId(), o);
         continue;
       }
-      n = o.toBuilder().setRole(n.getRole()).build(); // the origin's peer id wins
       if (isLearner(o) && !isLearner(n)) {
-        toPromote.put(n.getStoreId(), n);
+        toPromote.put(n.getStoreId(), withRoleOf(o, n));
       } else if (!isLearner(o) && isLearner(n)) {
         if (useJointConsensus) {
-          toDemote.put(n.getStoreId(), n);
+          toDemote.put(n.getStoreId(), withRoleOf(o, n));
         } else {
           toRemove.put(o.getStoreId(), o); // re-added as a learner below
         }
@@ -116,6 +118,11 @@ final class StepPlanner {
     }
     brief = makeBrief();
     return null;
+  }
+
+  /** The origin's peer (its id wins) with the target's role. */
+  private static Metapb.Peer withRoleOf(Metapb.Peer origin, Metapb.Peer target) {
+    return origin.toBuilder().setRole(target.getRole()).build();
   }
 
   private String makeBrief() {

@@ -1,17 +1,29 @@
 package dev.jpd.core.store;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
  * The store cache: every known store by id. Thread-safe; readers never lock. Stores are few
  * (hundreds), so look-ups by address scan.
+ *
+ * <p>{@link #all()} is read per region by the checkers' store search, so it returns a cached
+ * immutable list, rebuilt only after a write. Every write bumps {@code version} after changing the
+ * map; a snapshot is tagged with the version read before it was copied, so a write that lands
+ * while a reader copies leaves a tag that no longer matches and the next reader rebuilds: a
+ * snapshot older than a completed write is never returned.
  */
 public final class StoresInfo {
   private final ConcurrentHashMap<Long, StoreInfo> byId = new ConcurrentHashMap<>();
+  private final AtomicLong version = new AtomicLong();
+  private volatile Snapshot snapshot = new Snapshot(-1, List.of());
+
+  private record Snapshot(long version, List<StoreInfo> stores) {}
 
   /** The store with this id, or null. */
   public StoreInfo get(long storeId) {
@@ -21,6 +33,7 @@ public final class StoresInfo {
   /** Adds or replaces the store with {@code store.id()}. */
   public void put(StoreInfo store) {
     byId.put(store.id(), store);
+    version.incrementAndGet();
   }
 
   /**
@@ -29,19 +42,32 @@ public final class StoresInfo {
    * is unknown.
    */
   public StoreInfo update(long storeId, UnaryOperator<StoreInfo> change) {
-    return byId.computeIfPresent(storeId, (id, current) -> change.apply(current));
+    StoreInfo changed = byId.computeIfPresent(storeId, (id, current) -> change.apply(current));
+    version.incrementAndGet();
+    return changed;
   }
 
   /** Forgets the store (e.g. a Tombstone store being purged); no-op when absent. */
   public void remove(long storeId) {
     byId.remove(storeId);
+    version.incrementAndGet();
   }
 
-  /** Every store, by id. */
+  /**
+   * Every store, by id: an immutable list, the same object until the next write (so a caller may
+   * key a cache on its identity).
+   */
   public List<StoreInfo> all() {
+    long v = version.get();
+    Snapshot s = snapshot;
+    if (s.version == v) {
+      return s.stores;
+    }
     List<StoreInfo> all = new ArrayList<>(byId.values());
     all.sort(Comparator.comparingLong(StoreInfo::id));
-    return all;
+    List<StoreInfo> stores = Collections.unmodifiableList(all);
+    snapshot = new Snapshot(v, stores);
+    return stores;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.jpd.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jpd.proto.Metapb;
 import dev.jpd.proto.Pdpb;
@@ -100,5 +101,62 @@ class StoresInfoTest {
       pool.shutdownNow();
     }
     assertThat(stores.get(1).stats().getRegionCount()).isEqualTo(4000);
+  }
+
+  @Test
+  void allIsOneImmutableSnapshotUntilAWrite() {
+    StoresInfo stores = new StoresInfo();
+    stores.put(StoreInfo.of(meta(2, "b:1")));
+    stores.put(StoreInfo.of(meta(1, "a:1")));
+    List<StoreInfo> first = stores.all();
+    assertThat(stores.all()).isSameAs(first);
+    assertThatThrownBy(() -> first.add(StoreInfo.of(meta(3, "c:1"))))
+        .isInstanceOf(UnsupportedOperationException.class);
+
+    StoreInfo beat = stores.update(1, s -> s.withStats(Pdpb.StoreStats.getDefaultInstance(), 9));
+    List<StoreInfo> second = stores.all();
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.get(0)).isSameAs(beat);
+    assertThat(first.get(0).lastHeartbeatMillis()).as("an old snapshot is unchanged").isZero();
+
+    stores.remove(2);
+    assertThat(stores.all()).extracting(StoreInfo::id).containsExactly(1L);
+    stores.put(StoreInfo.of(meta(5, "e:1")));
+    assertThat(stores.all()).extracting(StoreInfo::id).containsExactly(1L, 5L);
+  }
+
+  @Test
+  void allAfterConcurrentWritesShowsTheLastOnes() throws Exception {
+    StoresInfo stores = new StoresInfo();
+    stores.put(StoreInfo.of(meta(1, "a:1")));
+    stores.put(StoreInfo.of(meta(2, "b:1")));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        long id = t + 1;
+        futures.add(pool.submit(() -> {
+          for (int i = 1; i <= 2000; i++) {
+            long beat = i;
+            stores.update(id, s -> s.withStats(s.stats(), beat));
+            // this thread's own write is complete: no snapshot older than it may come back
+            assertThat(stores.all().get((int) id - 1).lastHeartbeatMillis())
+                .isGreaterThanOrEqualTo(beat);
+          }
+        }));
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < 2000; i++) {
+            assertThat(stores.all()).hasSize(2);
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(20, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(stores.all()).extracting(StoreInfo::lastHeartbeatMillis)
+        .containsExactly(2000L, 2000L);
   }
 }
