@@ -5,7 +5,10 @@ import dev.jpd.core.store.StoreInfo;
 import dev.jpd.core.store.StoreStatus;
 import dev.jpd.proto.Metapb;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 
@@ -176,7 +179,7 @@ final class StoreFilters {
   private static List<String> prefix(StoreInfo s, List<String> labels, int idx) {
     List<String> p = new ArrayList<>();
     for (int i = 0; i <= idx; i++) {
-      p.add(LocationScores.labelValue(s, labels.get(i)).toLowerCase(java.util.Locale.ROOT));
+      p.add(LocationScores.labelValue(s, labels.get(i)).toLowerCase(Locale.ROOT));
     }
     return p;
   }
@@ -204,8 +207,8 @@ final class StoreFilters {
   }
 
   /** A store's labels as a map. */
-  static java.util.Map<String, String> labelsOf(StoreInfo s) {
-    java.util.Map<String, String> m = new java.util.HashMap<>();
+  static Map<String, String> labelsOf(StoreInfo s) {
+    Map<String, String> m = new HashMap<>();
     for (Metapb.StoreLabel l : s.meta().getLabelsList()) {
       m.put(l.getKey(), l.getValue());
     }

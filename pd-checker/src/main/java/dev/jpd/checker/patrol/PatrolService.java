@@ -8,6 +8,7 @@ import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.Operators;
 import dev.jpd.core.region.RegionInfo;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -297,7 +298,7 @@ public final class PatrolService {
     if (regions.size() == SUSPECT_SCAN_LIMIT) {
       byte[] last = regions.get(regions.size() - 1).endKey().toByteArray();
       boolean more = last.length > 0
-          && (range.end().length == 0 || java.util.Arrays.compareUnsigned(last, range.end()) < 0);
+          && (range.end().length == 0 || Arrays.compareUnsigned(last, range.end()) < 0);
       if (more) {
         suspects.putBack(new SuspectRanges.Range(last, range.end(), range.expiresMillis()));
       }
