@@ -233,4 +233,9 @@ public final class CacheCheckerCluster implements CheckerCluster {
   public String storeLimitExceeded(Operator op) {
     return seams.storeLimitExceeded(op);
   }
+
+  @Override
+  public boolean addPeerAvailable(long storeId, long regionSizeMiB) {
+    return seams.addPeerAvailable(storeId, regionSizeMiB);
+  }
 }

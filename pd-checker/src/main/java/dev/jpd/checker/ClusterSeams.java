@@ -39,4 +39,13 @@ public interface ClusterSeams {
   default String storeLimitExceeded(Operator op) {
     return null;
   }
+
+  /**
+   * Whether the store's add-peer store limit has the tokens for one more peer of a region this
+   * size now (PD's store-state filter {@code exceed-add-limit}): a store without them is passed
+   * over as temporarily unavailable instead of building an operator the controller would refuse.
+   */
+  default boolean addPeerAvailable(long storeId, long regionSizeMiB) {
+    return true;
+  }
 }

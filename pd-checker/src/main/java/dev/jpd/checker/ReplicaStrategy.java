@@ -100,7 +100,8 @@ final class ReplicaStrategy {
     for (Candidate c : candidates) {
       bestScore = Math.max(bestScore, c.distinct);
     }
-    List<StoreFilter> temporary = StoreFilters.temporaryTarget(cluster);
+    List<StoreFilter> temporary = StoreFilters.temporaryTarget(cluster,
+        region.approximateSize());
     StoreInfo target = null;
     double targetScore = 0;
     for (Candidate c : candidates) {

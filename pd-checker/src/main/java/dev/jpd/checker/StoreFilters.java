@@ -105,8 +105,11 @@ final class StoreFilters {
   }
 
   /** The temporary states that keep a store from taking a replica right now. */
-  static List<StoreFilter> temporaryTarget(CheckerCluster cluster) {
+  static List<StoreFilter> temporaryTarget(CheckerCluster cluster, long regionSizeMiB) {
     List<StoreFilter> f = new ArrayList<>();
+    f.add(of("exceed-add-limit", (s, st) -> cluster.addPeerAvailable(s.id(), regionSizeMiB),
+        (s, st) -> "add-peer store limit has no tokens now for a region of " + regionSizeMiB
+            + " MiB (store-limit)"));
     f.add(of("disconnected", (s, st) -> !st.disconnected(),
         (s, st) -> "disconnected: silent for " + st.downMillis() / 1000 + "s"));
     f.add(of("busy", (s, st) -> !s.stats().getIsBusy(), (s, st) -> "store reports busy"));

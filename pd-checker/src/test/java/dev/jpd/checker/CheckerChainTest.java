@@ -143,6 +143,32 @@ class CheckerChainTest {
   }
 
   @Test
+  void aStoreWithoutAddPeerTokensIsPassedOverAsTemporarilyUnavailable() {
+    fc.addStores(1, 2, 3, 4);
+    RegionInfo r = fc.addLeaderRegion(1, 1, 2);
+    fc.addPeerLimited.add(3L);
+    assertThat(chain.check(r, CheckRequest.forPatrol())).singleElement()
+        .satisfies(op -> assertThat(op.toString()).contains("store 4"));
+
+    fc.addPeerLimited.add(4L); // every candidate out of tokens: no operator built, retried soon
+    CheckRequest req = CheckRequest.forPatrol();
+    assertThat(chain.check(r, req)).isEmpty();
+    assertThat(req.retryLater()).isTrue();
+    Diagnosis d = chain.diagnose(r);
+    assertThat(d.reports()).filteredOn(c -> c.checker().equals("replica")).singleElement()
+        .satisfies(c -> {
+          assertThat(c.reason()).isEqualTo(Reason.NO_TARGET_STORE);
+          assertThat(c.rejectedStores()).extracting(StoreRejection::storeId,
+                  StoreRejection::filter)
+              .contains(org.assertj.core.groups.Tuple.tuple(3L, "exceed-add-limit"),
+                  org.assertj.core.groups.Tuple.tuple(4L, "exceed-add-limit"));
+        });
+
+    fc.addPeerLimited.clear();
+    assertThat(chain.check(r, CheckRequest.forPatrol())).hasSize(1);
+  }
+
+  @Test
   void theScheduleLimitDropsTheOperatorAndAsksForARetry() {
     fc.addStores(1, 2, 3);
     fc.config(b -> b.replicaScheduleLimit(0));

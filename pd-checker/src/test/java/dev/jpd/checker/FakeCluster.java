@@ -35,6 +35,8 @@ public final class FakeCluster {
   public final Set<Long> hot = new HashSet<>();
   public final Set<Long> mergeDenied = new HashSet<>();
   public final Map<Long, String> storeLimited = new HashMap<>();
+  /** Stores whose add-peer store limit has no tokens. */
+  public final Set<Long> addPeerLimited = new HashSet<>();
   public final Map<Long, List<byte[]>> labelSplitKeys = new HashMap<>();
   private final AtomicLong peerIds = new AtomicLong(1_000_000);
   private volatile CheckerConfig config = CheckerConfig.defaults();
@@ -66,6 +68,11 @@ public final class FakeCluster {
       @Override
       public String storeLimitExceeded(Operator op) {
         return storeLimited.get(op.regionId());
+      }
+
+      @Override
+      public boolean addPeerAvailable(long storeId, long regionSizeMiB) {
+        return !addPeerLimited.contains(storeId);
       }
     };
     view = new CacheCheckerCluster(regions, stores, () -> config, peerIds::getAndIncrement,

@@ -12,8 +12,13 @@ import java.util.function.Function;
  * ({@code schedule=deny}, {@code merge_option=deny}, rule boundaries to split at) and store limits
  * from the operator controller (for the dry run). No hot-region statistics yet: nothing is hot.
  */
-record CheckerSeams(RegionLabeler labeler, Function<Operator, String> storeLimits)
-    implements ClusterSeams {
+record CheckerSeams(RegionLabeler labeler, Function<Operator, String> storeLimits,
+    AddPeerLimits addPeerLimits) implements ClusterSeams {
+
+  /** The controller's add-peer store limits. */
+  interface AddPeerLimits {
+    boolean available(long storeId, long regionSizeMiB);
+  }
 
   @Override
   public boolean scheduleDenied(RegionInfo region) {
@@ -33,5 +38,10 @@ record CheckerSeams(RegionLabeler labeler, Function<Operator, String> storeLimit
   @Override
   public String storeLimitExceeded(Operator op) {
     return storeLimits.apply(op);
+  }
+
+  @Override
+  public boolean addPeerAvailable(long storeId, long regionSizeMiB) {
+    return addPeerLimits.available(storeId, regionSizeMiB);
   }
 }

@@ -67,6 +67,11 @@ final class OperatorWiring implements AutoCloseable {
     return controller.storeLimitExceeded(op);
   }
 
+  /** Whether the store's add-peer limit can take one more peer of a region this size now. */
+  boolean addPeerAvailable(long storeId, long regionSizeMiB) {
+    return controller.addPeerAvailable(storeId, regionSizeMiB);
+  }
+
   /** Forgets a buried store's store-limit buckets (PD's {@code RemoveStoreLimit}). */
   void storeBuried(long storeId) {
     controller.storeLimits().removeStore(storeId);

@@ -173,7 +173,8 @@ public final class PdServer implements AutoCloseable {
       closers.add(operators);
       storeLifecycle.afterEachBurial(operators::storeBuried);
       checkers = new CheckerWiring(cluster, config, ids, operators.operators(), clusterHealth,
-          new CheckerSeams(regionLabeler, operators::storeLimitExceeded),
+          new CheckerSeams(regionLabeler, operators::storeLimitExceeded,
+              operators::addPeerAvailable),
           clock, metrics, ruleManager);
       closers.add(checkers);
       // a label rule written: the checkers look at its regions soon (deny labels, new boundaries)

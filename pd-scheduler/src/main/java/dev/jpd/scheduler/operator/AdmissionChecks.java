@@ -171,6 +171,12 @@ final class AdmissionChecks {
     return null;
   }
 
+  /** Whether one add-peer step of a region this size fits the store's bucket now; takes none. */
+  boolean addPeerAvailable(long storeId, long regionSizeMiB, long now) {
+    StoreLimit limit = storeLimit(storeId, LimitType.ADD_PEER, now);
+    return limit == null || limit.available(LimitType.stepCost(regionSizeMiB), now);
+  }
+
   OpInfluence totalInfluence(List<Operator> ops) {
     OpInfluence inf = new OpInfluence();
     for (Operator op : ops) {

@@ -579,6 +579,14 @@ public final class OperatorController implements Operators {
     return r == null ? null : r.text();
   }
 
+  /**
+   * Whether the store's add-peer limit has the tokens for one more peer of a region this size now
+   * (the checkers pass over a store without them); takes none.
+   */
+  public boolean addPeerAvailable(long storeId, long regionSizeMiB) {
+    return checks.addPeerAvailable(storeId, regionSizeMiB, clock.millis());
+  }
+
   @Override
   public long count(OpKind kind) {
     return counts.get(kind).get();

@@ -141,8 +141,12 @@ class OperatorControllerAdmissionTest {
   @Test
   void storeLimitRefusesWhenTokensAreShortAndRefillsOverTime() {
     // 100 MiB regions: an add-learner costs a full step (1000) on the target store; 15/min.
+    assertThat(h.oc.addPeerAvailable(4, 100)).isTrue();
     Operator a = h.addLearner("add-rule-peer", 1, 4, Priority.MEDIUM);
     assertThat(h.oc.add(a).accepted()).isTrue();
+    // what the checkers ask before building: no tokens left for a big region's peer on store 4
+    assertThat(h.oc.addPeerAvailable(4, 100)).isFalse();
+    assertThat(h.oc.addPeerAvailable(5, 100)).isTrue();
     Operator b = h.addLearner("add-rule-peer", 2, 4, Priority.MEDIUM);
     AddResult r = h.oc.add(b);
     assertThat(r.accepted()).isFalse();
@@ -158,6 +162,7 @@ class OperatorControllerAdmissionTest {
     h.advance(Duration.ofMillis(3_999));
     assertThat(h.oc.add(h.addLearner("add-rule-peer", 4, 4, Priority.MEDIUM)).accepted()).isFalse();
     h.advance(Duration.ofMillis(1));
+    assertThat(h.oc.addPeerAvailable(4, 100)).as("refilled, and asking took nothing").isTrue();
     assertThat(h.oc.add(h.addLearner("add-rule-peer", 5, 4, Priority.MEDIUM)).accepted()).isTrue();
     assertThat(h.registry.find("pd_schedule_store_limit_cost")
         .tags("store", "4", "limit_type", "add-peer").counter().count()).isEqualTo(2);
