@@ -58,4 +58,29 @@ final class LocationScores {
     }
     return score;
   }
+
+  /**
+   * Whether every pair of the stores differs at the first location label (true with no labels or
+   * fewer than two stores): then no store can be better isolated than any of them.
+   */
+  static boolean apartAtTopLevel(List<StoreInfo> stores, List<String> labels) {
+    // compareLocation(a, b) == 0 exactly when both have the first label set and the values
+    // differ: read each store's value once instead of once per pair
+    if (labels.isEmpty() || stores.size() < 2) {
+      return true;
+    }
+    String[] top = new String[stores.size()];
+    for (int i = 0; i < top.length; i++) {
+      top[i] = labelValue(stores.get(i), labels.get(0));
+      if (top[i].isEmpty()) {
+        return false;
+      }
+      for (int j = 0; j < i; j++) {
+        if (top[i].equalsIgnoreCase(top[j])) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
 }

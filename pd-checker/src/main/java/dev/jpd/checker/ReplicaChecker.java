@@ -199,7 +199,7 @@ final class ReplicaChecker implements Checker {
     }
     ReplicaStrategy strategy = new ReplicaStrategy(cluster, region, req, memo);
     List<StoreInfo> stores = strategy.regionStores();
-    if (apartAtTopLevel(stores, cfg.locationLabels())) {
+    if (LocationScores.apartAtTopLevel(stores, cfg.locationLabels())) {
       return null; // every peer already in its own outermost location: nothing can be better
     }
     long old = strategy.selectStoreToRemove(stores);
@@ -218,28 +218,6 @@ final class ReplicaChecker implements Checker {
     Metapb.Peer peer = Metapb.Peer.newBuilder().setStoreId(target.storeId()).build();
     return build(OperatorBuilder.of("move-to-better-location", cluster, region).removePeer(old)
         .addPeer(peer), req);
-  }
-
-  /** Whether every pair of the stores differs at the first location label. */
-  private static boolean apartAtTopLevel(List<StoreInfo> stores, List<String> labels) {
-    // compareLocation(a, b) == 0 exactly when both have the first label set and the values
-    // differ: read each store's value once instead of once per pair
-    if (stores.size() < 2) {
-      return true;
-    }
-    String[] top = new String[stores.size()];
-    for (int i = 0; i < top.length; i++) {
-      top[i] = LocationScores.labelValue(stores.get(i), labels.get(0));
-      if (top[i].isEmpty()) {
-        return false;
-      }
-      for (int j = 0; j < i; j++) {
-        if (top[i].equalsIgnoreCase(top[j])) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   private Operator fixPeer(RegionInfo region, long storeId, String status, CheckerConfig cfg,

@@ -7,6 +7,7 @@ import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreInfo;
 import dev.jpd.core.store.StoreStatus;
 import dev.jpd.proto.Metapb;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -71,20 +72,14 @@ final class SettledFit {
 
   /** Every two peer stores of the rule differ at its first location label (or it has none). */
   private static boolean apartAtTopLevel(RuleFit rf, CheckerCluster cluster) {
-    List<String> labels = rf.rule().locationLabels();
-    List<FitPeer> peers = rf.peers();
-    if (labels.isEmpty() || peers.size() < 2) {
-      return true;
-    }
-    for (int i = 0; i < peers.size(); i++) {
-      StoreInfo a = cluster.store(peers.get(i).storeId());
-      for (int j = i + 1; j < peers.size(); j++) {
-        StoreInfo b = cluster.store(peers.get(j).storeId());
-        if (a == null || b == null || LocationScores.compareLocation(a, b, labels) != 0) {
-          return false;
-        }
+    List<StoreInfo> stores = new ArrayList<>(rf.peers().size());
+    for (FitPeer p : rf.peers()) {
+      StoreInfo s = cluster.store(p.storeId());
+      if (s == null) {
+        return rf.rule().locationLabels().isEmpty() || rf.peers().size() < 2;
       }
+      stores.add(s);
     }
-    return true;
+    return LocationScores.apartAtTopLevel(stores, rf.rule().locationLabels());
   }
 }
