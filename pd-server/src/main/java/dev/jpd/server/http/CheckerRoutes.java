@@ -168,10 +168,6 @@ public final class CheckerRoutes {
     if (v == null || v.isNull()) {
       throw HttpError.badRequest(field + " unset: want a hex key (\"\" for the end of the key space)");
     }
-    try {
-      return HexFormat.of().parseHex(v.asText());
-    } catch (IllegalArgumentException e) {
-      throw HttpError.badRequest("invalid " + field + " \"" + v.asText() + "\": not hex");
-    }
+    return RegionJson.parseHex(field, v.asText());
   }
 }

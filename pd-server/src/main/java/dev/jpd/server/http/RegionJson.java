@@ -80,4 +80,13 @@ public final class RegionJson {
   public static String hex(ByteString key) {
     return HEX.formatHex(key.toByteArray());
   }
+
+  /** A key a request gives in hex; a 400 naming {@code field} when the text is not hex. */
+  static byte[] parseHex(String field, String text) {
+    try {
+      return HEX.parseHex(text);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest("invalid " + field + " \"" + text + "\": not hex");
+    }
+  }
 }

@@ -12,7 +12,6 @@ import dev.jpd.server.config.LiveConfig;
 import dev.jpd.server.config.PdConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
@@ -111,10 +110,6 @@ public final class ReplicationRoutes {
       throw HttpError.badRequest("missing " + name + ": want a hex key (empty for the "
           + (name.equals("startKey") ? "start" : "end") + " of the key space)");
     }
-    try {
-      return HexFormat.of().parseHex(v);
-    } catch (IllegalArgumentException e) {
-      throw HttpError.badRequest("invalid " + name + " \"" + v + "\": not hex");
-    }
+    return RegionJson.parseHex(name, v);
   }
 }
