@@ -54,12 +54,7 @@ final class Checks {
   /** Every region has {@code replicas} voters, all on live stores, none pending, no joint state. */
   static String fullyReplicated(Driver d, int replicas) {
     for (SimRegion r : d.cluster.sortedRegions()) {
-      int voters = 0;
-      for (Metapb.Peer p : r.meta.getPeersList()) {
-        if (p.getRole() == Metapb.PeerRole.Voter && d.cluster.storeUp(p.getStoreId())) {
-          voters++;
-        }
-      }
+      int voters = liveVoters(d, r);
       if (voters != replicas || r.meta.getPeersCount() != replicas || !r.pending.isEmpty()) {
         return "region " + r.id() + " has " + voters + " live voters of " + r.meta.getPeersCount()
             + " peers, " + r.pending.size() + " pending; want " + replicas;
@@ -127,12 +122,7 @@ final class Checks {
     for (SimRegion r : d.cluster.sortedRegions()) {
       Set<String> seen = new HashSet<>();
       for (Metapb.Peer p : r.meta.getPeersList()) {
-        String v = "";
-        for (Metapb.StoreLabel l : d.cluster.stores.get(p.getStoreId()).meta.getLabelsList()) {
-          if (l.getKey().equals(label)) {
-            v = l.getValue();
-          }
-        }
+        String v = label(d, p.getStoreId(), label);
         if (!seen.add(v)) {
           return "region " + r.id() + " has two peers in " + label + "=" + v;
         }
@@ -150,7 +140,7 @@ final class Checks {
           learners.add(p.getStoreId());
         }
       }
-      if (learners.size() != 1 || !labelled(d, learners.get(0), key, value)) {
+      if (learners.size() != 1 || !label(d, learners.get(0), key).equals(value)) {
         return "region " + r.id() + " has learners on stores " + learners + "; want one in "
             + key + "=" + value;
       }
@@ -161,8 +151,7 @@ final class Checks {
   /** Every region has {@code voters} voters on live stores and no pending peer. */
   static String votersIn(Driver d, int voters) {
     for (SimRegion r : d.cluster.sortedRegions()) {
-      long n = r.meta.getPeersList().stream().filter(p -> p.getRole() == Metapb.PeerRole.Voter
-          && d.cluster.storeUp(p.getStoreId())).count();
+      int n = liveVoters(d, r);
       if (n != voters || !r.pending.isEmpty()) {
         return "region " + r.id() + " has " + n + " live voters, " + r.pending.size()
             + " pending peers; want " + voters + " voters";
@@ -171,13 +160,25 @@ final class Checks {
     return null;
   }
 
-  private static boolean labelled(Driver d, long storeId, String key, String value) {
-    for (Metapb.StoreLabel l : d.cluster.stores.get(storeId).meta.getLabelsList()) {
-      if (l.getKey().equals(key) && l.getValue().equals(value)) {
-        return true;
+  /** Voters of the region on stores that are up. */
+  private static int liveVoters(Driver d, SimRegion r) {
+    int n = 0;
+    for (Metapb.Peer p : r.meta.getPeersList()) {
+      if (p.getRole() == Metapb.PeerRole.Voter && d.cluster.storeUp(p.getStoreId())) {
+        n++;
       }
     }
-    return false;
+    return n;
+  }
+
+  /** The store's value of label {@code key}, or "" when it has none. */
+  private static String label(Driver d, long storeId, String key) {
+    for (Metapb.StoreLabel l : d.cluster.stores.get(storeId).meta.getLabelsList()) {
+      if (l.getKey().equals(key)) {
+        return l.getValue();
+      }
+    }
+    return "";
   }
 
   /** Whether the PD has marked the store Tombstone (GetStore). */
