@@ -46,8 +46,9 @@ public final class CheckerChain {
       ToLongFunction<CheckerConfig> limit, boolean limitFirst, String type) implements Link {
     Run(Checker checker, Predicate<CheckerConfig> applies, OpKind limitKind,
         ToLongFunction<CheckerConfig> limit, boolean limitFirst) {
-      this(checker, applies, limitKind, limit, limitFirst, checker.name().replace('-', '_') + "_checker");
       // PD's label values: "replica_checker", "joint_state_checker", ... (its dashboards read them)
+      this(checker, applies, limitKind, limit, limitFirst,
+          checker.name().replace('-', '_') + "_checker");
     }
   }
 

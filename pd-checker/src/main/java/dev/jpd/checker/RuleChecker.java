@@ -42,8 +42,9 @@ import java.util.Set;
  *       {@code move-to-better-location}.
  * </ol>
  *
- * <p>Store choice reuses {@link ReplicaStrategy} over the rule's own location labels and
- * isolation level, with the rule's label constraints as an extra filter.
+ * <p>Store choice reuses {@link ReplicaStrategy} over the rule's own location labels, isolation
+ * level and label constraints. Fits come from a {@link RegionFitCache}, and a region that is
+ * {@link SettledFit settled} returns before any fix step.
  *
  * <p>Events ({@code pd_checker_event_count{type="rule_checker", name}}, counted by patrol checks
  * through {@link CheckRequest#event}) keep PD's {@code rule_checker} names: {@code
@@ -54,8 +55,8 @@ import java.util.Set;
  * move-to-better-location}, {@code remove-orphan-peer}, {@code replace-orphan-peer}, {@code
  * replace-orphan-peer-no-fit}, {@code skip-remove-orphan-peer}. The chain adds {@code check},
  * {@code paused}, {@code operator-limit}, {@code new-operator} and the no-operator reason. PD's
- * fit-cache events ({@code get-cache}, {@code set-cache}) and witness events have no
- * counterpart: there is no fit cache or witness here.
+ * fit-cache events ({@code get-cache}, {@code set-cache}) are not counted (the cache here is
+ * always on and keyed by every input), and there are no witness events: no witness here.
  */
 public final class RuleChecker implements Checker {
   static final String NAME = "rule";

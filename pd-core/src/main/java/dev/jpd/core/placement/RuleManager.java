@@ -6,10 +6,13 @@ import dev.jpd.core.storage.Operation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -346,10 +349,10 @@ public final class RuleManager {
     }
     // each distinct range once: an updated rule's old and new ranges are often the same, and a
     // listener may re-classify every region in it
-    java.util.Set<String> told = new java.util.HashSet<>();
+    Set<String> told = new HashSet<>();
     for (Rule r : touched) {
       String range = r.startKeyHex() + "-" + r.endKeyHex();
-      if (!told.add(range.toLowerCase(java.util.Locale.ROOT))) {
+      if (!told.add(range.toLowerCase(Locale.ROOT))) {
         continue;
       }
       for (BiConsumer<byte[], byte[]> l : rangeListeners) {
