@@ -1,10 +1,12 @@
 package dev.jpd.checker;
 
+import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.proto.Metapb;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * One pass of the checker chain over one region. A patrol request only carries what the patrol
@@ -29,6 +31,9 @@ public final class CheckRequest {
   private int missingReplicas;
   private List<String> events;
   private RuleVerdict ruleVerdict = RuleVerdict.NOT_CHECKED;
+  /** The schedule limit the built operators counted against (null: none), and its config key. */
+  private OpKind limitKind;
+  private ToLongFunction<CheckerConfig> limit;
 
   /** What the rule checker concluded about the region in this pass. */
   public enum RuleVerdict {
@@ -160,6 +165,20 @@ public final class CheckRequest {
   /** As {@link #reason(Reason, String)}, the words built only for a dry run. */
   void reason(Reason reason, java.util.function.Supplier<String> detail) {
     reason(reason, current != null ? detail.get() : null);
+  }
+
+  /** The operators built were admitted under this schedule limit (see CheckerChain#withinLimits). */
+  void limitedBy(OpKind kind, ToLongFunction<CheckerConfig> limitOf) {
+    limitKind = kind;
+    limit = limitOf;
+  }
+
+  OpKind limitKind() {
+    return limitKind;
+  }
+
+  ToLongFunction<CheckerConfig> limit() {
+    return limit;
   }
 
   void built(List<Operator> ops) {

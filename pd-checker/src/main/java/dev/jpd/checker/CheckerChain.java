@@ -180,6 +180,7 @@ public final class CheckerChain {
       }
       events.inc(type, "new-operator");
       req.built(ops);
+      req.limitedBy(run.limitKind(), run.limit());
       if (req.dryRun()) {
         for (Operator op : ops) {
           String limited = cluster.storeLimitExceeded(op);
@@ -201,6 +202,16 @@ public final class CheckerChain {
     List<Operator> ops = check(region, req);
     Optional<Operator> running = operators.get(region.id());
     return new Diagnosis(region.id(), running.orElse(null), req.reports(), ops);
+  }
+
+  /**
+   * Whether the schedule limit the request's operators were built under (replica, merge) still
+   * has room: asked again when checks ran side by side (patrol workers), since each saw the
+   * operator counts from before the others' operators were added.
+   */
+  public boolean withinLimits(CheckRequest req) {
+    return req.limitKind() == null
+        || operators.count(req.limitKind()) < req.limit().applyAsLong(cluster.config());
   }
 
   private boolean overLimit(Run run, CheckerConfig cfg) {

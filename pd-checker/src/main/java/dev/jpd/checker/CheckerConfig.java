@@ -36,6 +36,8 @@ import java.util.Objects;
  * @param maxSnapshotCount {@code max-snapshot-count}: a store handling more is a busy target
  * @param maxPendingPeerCount {@code max-pending-peer-count}: a store with more is a busy target
  * @param haltScheduling {@code halt-scheduling}: the patrol loop does nothing
+ * @param patrolRegionWorkerCount {@code patrol-region-worker-count} (1–8): threads that check a
+ *     batch of regions at once; their operators are still added one at a time, in batch order
  */
 public record CheckerConfig(
     int maxReplicas,
@@ -61,7 +63,8 @@ public record CheckerConfig(
     double lowSpaceRatio,
     long maxSnapshotCount,
     long maxPendingPeerCount,
-    boolean haltScheduling) {
+    boolean haltScheduling,
+    int patrolRegionWorkerCount) {
 
   public CheckerConfig {
     locationLabels = List.copyOf(locationLabels);
@@ -72,7 +75,14 @@ public record CheckerConfig(
     if (maxReplicas < 1) {
       throw new IllegalArgumentException("max-replicas must be at least 1, got " + maxReplicas);
     }
+    if (patrolRegionWorkerCount < 1 || patrolRegionWorkerCount > MAX_PATROL_WORKERS) {
+      throw new IllegalArgumentException("patrol-region-worker-count must be between 1 and "
+          + MAX_PATROL_WORKERS + ", got " + patrolRegionWorkerCount);
+    }
   }
+
+  /** PD's upper bound of {@code patrol-region-worker-count}. */
+  public static final int MAX_PATROL_WORKERS = 8;
 
   /** PD's defaults, except placement rules off (the rule checker is not here yet). */
   public static CheckerConfig defaults() {
@@ -109,6 +119,7 @@ public record CheckerConfig(
     b.maxSnapshotCount = maxSnapshotCount;
     b.maxPendingPeerCount = maxPendingPeerCount;
     b.haltScheduling = haltScheduling;
+    b.patrolRegionWorkerCount = patrolRegionWorkerCount;
     return b;
   }
 
@@ -143,6 +154,7 @@ public record CheckerConfig(
     private long maxSnapshotCount = 64;
     private long maxPendingPeerCount = 64;
     private boolean haltScheduling;
+    private int patrolRegionWorkerCount = 1;
 
     private Builder() {}
 
@@ -176,6 +188,7 @@ public record CheckerConfig(
     public Builder maxSnapshotCount(long v) { maxSnapshotCount = v; return this; }
     public Builder maxPendingPeerCount(long v) { maxPendingPeerCount = v; return this; }
     public Builder haltScheduling(boolean v) { haltScheduling = v; return this; }
+    public Builder patrolRegionWorkerCount(int v) { patrolRegionWorkerCount = v; return this; }
 
     public CheckerConfig build() {
       return new CheckerConfig(maxReplicas, locationLabels, isolationLevel, strictlyMatchLabel,
@@ -184,7 +197,7 @@ public record CheckerConfig(
           enableLocationReplacement, enablePlacementRules, splitMergeInterval,
           maxMergeRegionSizeMiB, maxMergeRegionKeys, enableOneWayMerge, enableCrossTableMerge,
           regionMaxSizeMiB, patrolRegionInterval, lowSpaceRatio, maxSnapshotCount,
-          maxPendingPeerCount, haltScheduling);
+          maxPendingPeerCount, haltScheduling, patrolRegionWorkerCount);
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreInfo;
 import dev.jpd.proto.Metapb;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +46,20 @@ final class RegionFitCache {
   /** Longs per peer in {@link CachedFit#peers}: peer id, store id, 1 for a learner else 0. */
   private static final int STRIDE = 3;
 
+  /** Slots of {@link #labelMaps}: a power of two, more than the stores of most clusters. */
+  private static final int LABEL_SLOTS = 1024;
+
   private final CheckerCluster cluster;
   private volatile ConcurrentLongMap<CachedFit> entries = new ConcurrentLongMap<>();
+  /**
+   * Each store's labels as the map the fit reads, direct-mapped by store id and valid while the
+   * store keeps the same label list object (a store heartbeat keeps its meta): a refit, and the
+   * down burst refits every region of the store, builds no label maps. Slots hold immutable
+   * records, so racing threads at worst build a map twice.
+   */
+  private final LabelMap[] labelMaps = new LabelMap[LABEL_SLOTS];
+
+  private record LabelMap(long storeId, List<Metapb.StoreLabel> source, Map<String, String> map) {}
   private long hits;
   private long misses;
 
@@ -145,10 +158,22 @@ final class RegionFitCache {
         if (labelLists != null) {
           labelLists[i] = s.meta().getLabelsList();
         }
-        labels.put(s.id(), StoreFilters.labelsOf(s));
+        labels.put(s.id(), labelMap(s));
       }
     }
     return RegionFit.fit(fitPeers, labels, rules);
+  }
+
+  /** The store's labels as a read-only map, built once per label list. */
+  private Map<String, String> labelMap(StoreInfo s) {
+    List<Metapb.StoreLabel> source = s.meta().getLabelsList();
+    int slot = (int) (s.id() & (LABEL_SLOTS - 1));
+    LabelMap m = labelMaps[slot];
+    if (m == null || m.storeId != s.id() || m.source != source) {
+      m = new LabelMap(s.id(), source, Collections.unmodifiableMap(StoreFilters.labelsOf(s)));
+      labelMaps[slot] = m;
+    }
+    return m.map;
   }
 
   private synchronized void store(long regionId, CachedFit e) {

@@ -65,8 +65,9 @@ final class ReplicaStrategy {
 
   /** The stores holding the region's peers (unknown stores left out). */
   List<StoreInfo> regionStores() {
-    List<StoreInfo> out = new ArrayList<>(region.peers().size());
-    for (Metapb.Peer p : region.peers()) {
+    List<Metapb.Peer> peers = req.peers(region);
+    List<StoreInfo> out = new ArrayList<>(peers.size());
+    for (Metapb.Peer p : peers) {
       StoreInfo s = cluster.store(p.getStoreId());
       if (s != null) {
         out.add(s);
@@ -167,7 +168,7 @@ final class ReplicaStrategy {
 
   /** The store ids of the region's peers, sorted (one memo key for any peer order). */
   private long[] peerStoreIds() {
-    List<Metapb.Peer> peers = region.peers();
+    List<Metapb.Peer> peers = req.peers(region);
     long[] ids = new long[peers.size()];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = peers.get(i).getStoreId();

@@ -22,7 +22,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The checkers and their patrol loop, wired to the server.
@@ -34,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>Their operators go to the operator controller ({@code addWaiting}).
  *   <li>The patrol runs on its own thread ({@code pd-patrol}), so a long pass never delays the
  *       store check, the operator push or the TSO; it starts at once (a single member always
- *       leads) and stops on {@link #close}.
+ *       leads) and stops on {@link #close}. With {@code patrol-region-worker-count} above 1, the
+ *       other slices of a batch are checked on {@code pd-patrol-worker-N} threads (at most 7,
+ *       made on demand, gone after a minute idle); the patrol thread applies the results.
  *   <li>Beyond PD: {@link ClusterHealth} tells it of every region classified as needing repair
  *       and every store whose state changed, and AskSplit / AskBatchSplit tell the merge checker
  *       which regions were just split.
@@ -42,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class CheckerWiring implements AutoCloseable {
   private final ScheduledExecutorService executor;
+  private final ThreadPoolExecutor workers;
   private final CheckerChain chain;
   private final PatrolService patrol;
   private volatile CheckerConfig current;
@@ -66,7 +72,15 @@ final class CheckerWiring implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    patrol = new PatrolService(chain, view, operators, executor, () -> true, metrics);
+    AtomicInteger workerNo = new AtomicInteger();
+    // a task the pool cannot take at once is refused, and the patrol thread checks that slice
+    workers = new ThreadPoolExecutor(0, CheckerConfig.MAX_PATROL_WORKERS - 1, 1, TimeUnit.MINUTES,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "pd-patrol-worker-" + workerNo.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    patrol = new PatrolService(chain, view, operators, executor, () -> true, metrics, workers);
     for (String type : List.of("pending_processed_regions", "priority_list", "urgent")) {
       Gauge.builder("pd_checker_region_list", patrol, p -> p.listSize(type))
           .description("Regions waiting in the patrol's lists")
@@ -128,6 +142,7 @@ final class CheckerWiring implements AutoCloseable {
         .maxSnapshotCount(s.maxSnapshotCount())
         .maxPendingPeerCount(s.maxPendingPeerCount())
         .haltScheduling(s.haltScheduling())
+        .patrolRegionWorkerCount(s.patrolRegionWorkerCount())
         .build();
   }
 
@@ -137,6 +152,10 @@ final class CheckerWiring implements AutoCloseable {
     executor.shutdown();
     if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
       executor.shutdownNow();
+    }
+    workers.shutdown();
+    if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+      workers.shutdownNow();
     }
   }
 }

@@ -42,6 +42,30 @@ class CasesTest {
     }
   }
 
+  /**
+   * makeup-down-replicas with 400 regions and {@code patrol-region-worker-count = 4}: batches of
+   * the urgent list and the scan are big enough to be cut into slices, and the checks run on the
+   * daemon's patrol workers.
+   */
+  @Test
+  void aDownStoreIsRepairedWithFourPatrolWorkers() throws Exception {
+    SimCase base = Cases.makeupDownReplicas();
+    SimCase.Layout l = base.layout();
+    SimCase c = new SimCase(base.name() + "-4-workers", base.summary(), null, base.config(),
+        new SimCase.Layout(l.stores(), 400, l.regionSize(), l.regionKeys(), l.placement(),
+            l.labels()),
+        base.events(), base.check(), base.boundMillis(),
+        "{\"max-store-down-time\": \"1m\", \"patrol-region-worker-count\": 4}");
+    SimClock clock = new SimClock(System.currentTimeMillis());
+    try (InProcessPd pd = new InProcessPd(dir, clock)) {
+      CaseResult r = Main.runCase(pd.address(), pd.httpAddress(), c, 0, clock);
+      assertThat(r.converged()).as("%s%n%s", r.detail(), r.state()).isTrue();
+      assertThat(pd.server.config().current().schedule().patrolRegionWorkerCount()).isEqualTo(4);
+      assertThat(Thread.getAllStackTraces().keySet())
+          .anySatisfy(t -> assertThat(t.getName()).startsWith("pd-patrol-worker-"));
+    }
+  }
+
   /** Pending or not, every case's starting layout must be one the PD accepts as reported. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")

@@ -8,9 +8,13 @@ import dev.jpd.core.operator.OpKind;
 import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.Operators;
 import dev.jpd.core.region.RegionInfo;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,16 @@ import org.slf4j.LoggerFactory;
  * regions reported since start, or 5 min), while {@code halt-scheduling} is on, or while this
  * member is not the leader.
  *
+ * <p><b>Workers</b> ({@code patrol-region-worker-count} above 1, as PD). A batch of the urgent
+ * list, of the pending list or of the scan is cut into that many slices; the checks run at once
+ * (the patrol thread takes the first slice, the injected worker executor the others), and then
+ * the patrol thread applies the results one region at a time in batch order: the lists, and the
+ * operators to the controller. The chain is thread-safe (a dry run may check beside the patrol
+ * anyway); the lists and the controller see one writer, as with one worker. A check sees the
+ * operator counts from before its batch, so an operator built under a schedule limit is admitted
+ * only if the limit still has room when its turn comes ({@link CheckerChain#withinLimits}), else
+ * the region is retried from the pending list, as with one worker.
+ *
  * <p><b>Lifecycle.</b> {@code NEW → RUNNING ⇄ STOPPED}: {@link #start} on becoming leader (it
  * resets the lists and the prepare check), {@link #stop} on losing leadership or shutdown. Ticks
  * run one at a time on the injected executor, each scheduling the next, so a slow tick delays the
@@ -58,6 +72,8 @@ public final class PatrolService {
   static final int SUSPECT_SCAN_LIMIT = 1024;
   /** Pending regions re-checked per tick at most (PD re-checks all of them every tick). */
   static final int PENDING_BUDGET = 128;
+  /** Regions per slice at least: a smaller batch is checked on the patrol thread alone. */
+  static final int MIN_SLICE = 32;
   private static final byte[] NO_KEY = new byte[0];
 
   /** The service's states; the transition table is {@link #transition}. */
@@ -69,6 +85,8 @@ public final class PatrolService {
   private final ScheduledExecutorService executor;
   private final BooleanSupplier isLeader;
   private final CheckerMetrics metrics;
+  /** Runs the other slices of a batch; null: every check on the patrol thread. */
+  private final Executor workers;
 
   private final PriorityRegions priority = new PriorityRegions(PriorityRegions.CAPACITY);
   private final PendingRegions pending =
@@ -89,6 +107,18 @@ public final class PatrolService {
 
   public PatrolService(CheckerChain chain, CheckerCluster cluster, Operators operators,
       ScheduledExecutorService executor, BooleanSupplier isLeader, CheckerMetrics metrics) {
+    this(chain, cluster, operators, executor, isLeader, metrics, null);
+  }
+
+  /**
+   * A patrol whose batches are checked by up to {@code patrol-region-worker-count} threads: the
+   * patrol thread and {@code workers} (which belongs to the caller; null runs every check on the
+   * patrol thread, whatever the config says).
+   */
+  public PatrolService(CheckerChain chain, CheckerCluster cluster, Operators operators,
+      ScheduledExecutorService executor, BooleanSupplier isLeader, CheckerMetrics metrics,
+      Executor workers) {
+    this.workers = workers;
     this.chain = Objects.requireNonNull(chain);
     this.cluster = Objects.requireNonNull(cluster);
     this.operators = Objects.requireNonNull(operators);
@@ -253,37 +283,38 @@ public final class PatrolService {
     if (!prepare.check(now, counts)) {
       return;
     }
-    for (long id : urgent.take(Math.max(URGENT_BUDGET, scanLimit))) {
-      checkById(id);
-    }
+    checkAll(byIds(urgent.take(Math.max(URGENT_BUDGET, scanLimit))));
     for (long id : priority.due(now, cfg.patrolRegionInterval().toMillis())) {
       RegionInfo r = cluster.region(id);
       if (r == null) {
         priority.remove(id);
         continue;
       }
-      tryAddOperators(r);
+      apply(r, check(r), false);
     }
     // While replica-schedule-limit is full nothing waiting for a replica operator can go;
     // re-checking costs a store search each. The scan still reaches every region.
     if (operators.count(OpKind.REPLICA) < cfg.replicaScheduleLimit()) {
-      for (long id : pending.take(PENDING_BUDGET, now)) {
-        checkById(id);
-      }
+      checkAll(byIds(pending.take(PENDING_BUDGET, now)));
     }
     checkSuspectRange(now);
     scanBatch(now);
   }
 
-  private void checkById(long id) {
-    RegionInfo r = cluster.region(id);
-    if (r == null) {
-      pending.remove(id);
-      priority.remove(id);
-      rulePending.remove(id);
-      return;
+  /** The regions of the ids; an id whose region is gone leaves every list. */
+  private List<RegionInfo> byIds(List<Long> ids) {
+    List<RegionInfo> out = new ArrayList<>(ids.size());
+    for (long id : ids) {
+      RegionInfo r = cluster.region(id);
+      if (r == null) {
+        pending.remove(id);
+        priority.remove(id);
+        rulePending.remove(id);
+      } else {
+        out.add(r);
+      }
     }
-    tryAddOperators(r);
+    return out;
   }
 
   private void checkSuspectRange(long now) {
@@ -314,9 +345,7 @@ public final class PatrolService {
       endRound(now);
       return;
     }
-    for (RegionInfo r : batch) {
-      tryAddOperators(r);
-    }
+    checkAll(batch);
     scanKey = batch.get(batch.size() - 1).endKey().toByteArray();
     if (scanKey.length == 0) {
       endRound(cluster.clock().millis());
@@ -335,25 +364,88 @@ public final class PatrolService {
     return Math.max(MIN_SCAN_LIMIT, Math.min(MAX_SCAN_LIMIT, regionCount / PARTITION));
   }
 
-  /** PD's {@code tryAddOperators}: check the region and hand what it needs to the controller. */
-  private void tryAddOperators(RegionInfo region) {
+  /**
+   * PD's {@code tryAddOperators} over a batch: every region checked (by the workers when there
+   * are several), then each result applied in batch order on this thread.
+   */
+  private void checkAll(List<RegionInfo> regions) {
+    int n = regions.size();
+    int slices = workers == null ? 1
+        : Math.min(cluster.config().patrolRegionWorkerCount(), n / MIN_SLICE);
+    if (slices <= 1) {
+      for (RegionInfo r : regions) {
+        apply(r, check(r), false);
+      }
+      return;
+    }
+    Checked[] results = new Checked[n];
+    CompletableFuture<?>[] others = new CompletableFuture<?>[slices - 1];
+    for (int k = 1; k < slices; k++) {
+      int from = (int) ((long) n * k / slices);
+      int to = (int) ((long) n * (k + 1) / slices);
+      try {
+        others[k - 1] = CompletableFuture.runAsync(() -> checkSlice(regions, results, from, to),
+            workers);
+      } catch (RejectedExecutionException e) { // workers shut down: check here instead
+        checkSlice(regions, results, from, to);
+        others[k - 1] = CompletableFuture.completedFuture(null);
+      }
+    }
+    checkSlice(regions, results, 0, n / slices);
+    CompletableFuture.allOf(others).join();
+    for (int i = 0; i < n; i++) {
+      apply(regions.get(i), results[i], true);
+    }
+  }
+
+  private void checkSlice(List<RegionInfo> regions, Checked[] results, int from, int to) {
+    for (int i = from; i < to; i++) {
+      results[i] = check(regions.get(i));
+    }
+  }
+
+  /**
+   * What the check of one region found: {@code req} null when the region has an operator
+   * already, {@code ops} null when the chain failed.
+   */
+  private record Checked(CheckRequest req, List<Operator> ops) {
+    static final Checked HAS_OPERATOR = new Checked(null, List.of());
+  }
+
+  /** The first half of PD's {@code tryAddOperators}: runs on any patrol thread, touches no list. */
+  private Checked check(RegionInfo region) {
+    if (operators.get(region.id()).isPresent()) {
+      return Checked.HAS_OPERATOR;
+    }
+    CheckRequest req = CheckRequest.forPatrol();
+    try {
+      return new Checked(req, chain.check(region, req));
+    } catch (RuntimeException e) {
+      // one bad region must not stall the scan on the same batch forever
+      metrics.inc("patrol", "check-failed");
+      LOG.warn("check region failed region-id={} error=\"{}\"", region.id(), e.toString(), e);
+      return new Checked(req, null);
+    }
+  }
+
+  /**
+   * The second half, on the patrol thread only: the lists, and the operators to the controller.
+   * {@code concurrent}: the check ran beside others of its batch, so its schedule limit is
+   * checked again against the operators added since.
+   */
+  private void apply(RegionInfo region, Checked c, boolean concurrent) {
     long id = region.id();
-    if (operators.get(id).isPresent()) {
+    if (c.req() == null) {
       metrics.inc("patrol", "skip-has-operator");
       pending.remove(id);
       return;
     }
-    long now = cluster.clock().millis();
-    CheckRequest req = CheckRequest.forPatrol();
-    List<Operator> ops;
-    try {
-      ops = chain.check(region, req);
-    } catch (RuntimeException e) {
-      // one bad region must not stall the scan on the same batch forever
-      metrics.inc("patrol", "check-failed");
-      LOG.warn("check region failed region-id={} error=\"{}\"", id, e.toString(), e);
+    if (c.ops() == null) {
       return;
     }
+    CheckRequest req = c.req();
+    List<Operator> ops = c.ops();
+    long now = cluster.clock().millis();
     priority.update(id, req.missingReplicas(), now);
     switch (req.ruleVerdict()) {
       case NO_TARGET_STORE -> rulePending.add(id);
@@ -366,6 +458,11 @@ public final class PatrolService {
       } else {
         pending.remove(id);
       }
+      return;
+    }
+    if (concurrent && !chain.withinLimits(req)) {
+      metrics.inc("patrol", "operator-limit");
+      pending.add(id, now);
       return;
     }
     Operators.AddResult added = operators.addWaiting(ops.toArray(new Operator[0]));

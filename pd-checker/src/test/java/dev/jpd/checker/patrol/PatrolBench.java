@@ -39,6 +39,16 @@ final class PatrolBench {
   private static boolean labels;
   /** Placement rules on: the rule checker (default rule) replaces learner and replica. */
   private static boolean rules;
+  /** {@code patrol-region-worker-count}: the bench thread and {@code workers - 1} pool threads. */
+  private static int workers = 1;
+
+  /** The other patrol workers' threads (daemon threads: the bench ends with main). */
+  private static final java.util.concurrent.ExecutorService POOL =
+      java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "patrol-worker");
+        t.setDaemon(true);
+        return t;
+      });
 
   private PatrolBench() {}
 
@@ -46,8 +56,17 @@ final class PatrolBench {
     String what = args.length > 0 ? args[0] : "pass";
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
     int unhealthyPercent = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-    labels = args.length > 3 && args[3].equals("zones");
-    rules = args.length > 4 && args[4].equals("rules");
+    for (int i = 3; i < args.length; i++) {
+      if (args[i].equals("zones")) {
+        labels = true;
+      } else if (args[i].equals("rules")) {
+        rules = true;
+      } else if (args[i].startsWith("workers=")) {
+        workers = Integer.parseInt(args[i].substring("workers=".length()));
+      } else {
+        throw new IllegalArgumentException("zones | rules | workers=N, got " + args[i]);
+      }
+    }
     switch (what) {
       case "pass" -> {
         pass(n, unhealthyPercent, false);
@@ -74,7 +93,7 @@ final class PatrolBench {
     if (labels) {
       fc.config(b -> b.locationLabels(java.util.List.of("zone")));
     }
-    fc.config(b -> b.splitMergeInterval(java.time.Duration.ZERO));
+    fc.config(b -> b.splitMergeInterval(java.time.Duration.ZERO).patrolRegionWorkerCount(workers));
     long t0 = System.nanoTime();
     for (long id = 1; id <= n; id++) {
       long a = 1 + (id % STORES);
@@ -96,16 +115,22 @@ final class PatrolBench {
     RecordingOperators ops = new RecordingOperators();
     PatrolService patrol = warmPatrol(fc, ops);
     ops.finishAll();
+    settleHeap();
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long cpu0 = mx.getCurrentThreadCpuTime();
+    long alloc0 = allocated();
+    long proc0 = processCpu();
     long wall0 = System.nanoTime();
     int ticks = round(patrol);
     long cpu = mx.getCurrentThreadCpuTime() - cpu0;
     long wall = System.nanoTime() - wall0;
-    System.out.printf("pass regions=%d unhealthy=%d%% limits=%s ticks=%d batch=%d cpu=%.3f s"
-            + " wall=%.3f s operators=%d pending=%d%n", n, unhealthyPercent,
-        liftLimits ? "lifted" : "default", ticks, patrol.scanLimit(), cpu / 1e9, wall / 1e9,
-        ops.added().size(), patrol.pendingRegionIds().size());
+    long alloc = allocated() - alloc0;
+    long proc = processCpu() - proc0;
+    System.out.printf("pass regions=%d unhealthy=%d%% limits=%s workers=%d ticks=%d batch=%d"
+            + " cpu=%.3f s process-cpu=%.3f s wall=%.3f s alloc=%d MB operators=%d pending=%d%n",
+        n, unhealthyPercent, liftLimits ? "lifted" : "default", workers, ticks, patrol.scanLimit(),
+        cpu / 1e9, proc / 1e9, wall / 1e9, alloc >> 20, ops.added().size(),
+        patrol.pendingRegionIds().size());
   }
 
   /**
@@ -115,7 +140,7 @@ final class PatrolBench {
   private static PatrolService warmPatrol(FakeCluster fc, RecordingOperators ops) {
     CheckerMetrics metrics = new CheckerMetrics(new SimpleMeterRegistry());
     PatrolService patrol = new PatrolService(chain(fc, ops, metrics), fc.view, ops,
-        new dev.jpd.checker.ManualScheduler(fc.clock), () -> true, metrics);
+        new dev.jpd.checker.ManualScheduler(fc.clock), () -> true, metrics, POOL);
     patrol.start();
     patrol.stop();
     round(patrol);
@@ -149,8 +174,11 @@ final class PatrolBench {
     PatrolService patrol = warmPatrol(fc, ops);
     long store = 5;
     long affected = fc.view.storeRegionIds(store).length;
+    settleHeap();
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long cpu0 = mx.getCurrentThreadCpuTime();
+    long alloc0 = allocated();
+    long proc0 = processCpu();
     long wall0 = System.nanoTime();
     fc.setStoreDown(store);
     patrol.storeChanged(store);
@@ -161,6 +189,8 @@ final class PatrolBench {
     }
     long cpu = mx.getCurrentThreadCpuTime() - cpu0;
     long wall = System.nanoTime() - wall0;
+    long alloc = allocated() - alloc0;
+    long proc = processCpu() - proc0;
     Set<Long> handled = new HashSet<>();
     ops.added().forEach(op -> handled.add(op.regionId()));
     handled.addAll(patrol.pendingRegionIds());
@@ -169,8 +199,30 @@ final class PatrolBench {
     for (long id : ids) {
       covered += handled.contains(id) ? 1 : 0;
     }
-    System.out.printf("down regions=%d affected=%d ticks=%d cpu=%.3f s wall=%.3f s"
-            + " operators=%d covered=%d%n", n, affected, ticks, cpu / 1e9, wall / 1e9,
+    System.out.printf("down regions=%d affected=%d workers=%d ticks=%d cpu=%.3f s"
+            + " process-cpu=%.3f s wall=%.3f s alloc=%d MB operators=%d covered=%d%n", n,
+        affected, workers, ticks, cpu / 1e9, proc / 1e9, wall / 1e9, alloc >> 20,
         ops.added().size(), covered);
+  }
+
+  /**
+   * A full collection before the measured part: the garbage of loading the cluster (and of the
+   * previous run's cluster) is gone, and no concurrent marking of it runs beside the measurement,
+   * as in a daemon that has been up for a while.
+   */
+  private static void settleHeap() {
+    System.gc();
+  }
+
+  /** CPU time of the whole process so far: every thread, GC and JIT included. */
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** Bytes this thread has allocated so far (HotSpot's thread bean; the bench thread only). */
+  private static long allocated() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        .getCurrentThreadAllocatedBytes();
   }
 }

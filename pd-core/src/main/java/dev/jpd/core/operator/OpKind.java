@@ -26,6 +26,9 @@ public enum OpKind {
   WITNESS_LEADER("witness-leader"),
   WITNESS("witness");
 
+  /** {@link #values()} once: that call copies the array, and {@link #schedulerKind} is hot. */
+  private static final OpKind[] ALL = values();
+
   private final String pdName;
 
   OpKind(String pdName) {
@@ -67,7 +70,7 @@ public enum OpKind {
     if (kinds == 0) {
       return null;
     }
-    return values()[Integer.numberOfTrailingZeros(kinds)];
+    return ALL[Integer.numberOfTrailingZeros(kinds)];
   }
 
   /** PD's text form: the kinds' names joined by commas, in bit order ("admin,region"). */
