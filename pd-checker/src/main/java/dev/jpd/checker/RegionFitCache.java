@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Each region's last {@link RegionFit}, kept with exactly what it was computed from, so that a
@@ -60,8 +61,9 @@ final class RegionFitCache {
   private final LabelMap[] labelMaps = new LabelMap[LABEL_SLOTS];
 
   private record LabelMap(long storeId, List<Metapb.StoreLabel> source, Map<String, String> map) {}
-  private long hits;
-  private long misses;
+  /** Striped: patrol workers count at once, and one shared field would bounce between cores. */
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   RegionFitCache(CheckerCluster cluster) {
     this.cluster = cluster;
@@ -95,10 +97,10 @@ final class RegionFitCache {
     CachedFit e = entries.get(region.id());
     if (e != null && e.rules == rules && e.leaderId == leaderId && samePeers(e.peers, peers)
         && sameLabels(e.labels, peers)) {
-      hits++;
+      hits.increment();
       return e;
     }
-    misses++;
+    misses.increment();
     CachedFit fresh = compute(peers, leaderId, rules);
     store(region.id(), fresh);
     return fresh;
@@ -117,14 +119,14 @@ final class RegionFitCache {
     return entries.size();
   }
 
-  /** Look-ups answered from the cache so far; counted without synchronization, for tests. */
+  /** Look-ups answered from the cache so far, for tests. */
   long hits() {
-    return hits;
+    return hits.sum();
   }
 
-  /** Look-ups that fitted again so far; counted without synchronization, for tests. */
+  /** Look-ups that fitted again so far, for tests. */
   long misses() {
-    return misses;
+    return misses.sum();
   }
 
   private CachedFit compute(List<Metapb.Peer> peers, long leaderId, List<Rule> rules) {

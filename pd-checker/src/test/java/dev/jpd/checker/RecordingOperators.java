@@ -7,20 +7,22 @@ import dev.jpd.core.operator.Operator;
 import dev.jpd.core.operator.Operators;
 import dev.jpd.core.region.RegionInfo;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The operator controller as the checkers see it, recording: {@code addWaiting} accepts (and the
  * operators run, so that the region is skipped and counted against limits) unless told to refuse.
+ * Like the real controller, {@code get} and {@code count} read concurrent maps without a lock
+ * (patrol workers ask them for every region); changes are made under this object's lock.
  */
 public final class RecordingOperators implements Operators {
-  private final Map<Long, Operator> running = new HashMap<>();
+  private final Map<Long, Operator> running = new ConcurrentHashMap<>();
   private final List<Operator> added = new ArrayList<>();
-  private final Map<OpKind, Long> extraCount = new HashMap<>();
-  private final Map<OpKind, Long> runningCount = new HashMap<>();
+  private final Map<OpKind, Long> extraCount = new ConcurrentHashMap<>();
+  private final Map<OpKind, Long> runningCount = new ConcurrentHashMap<>();
   private String refuse;
 
   /** Refuse every addWaiting with this reason (null accepts again). */
@@ -41,7 +43,7 @@ public final class RecordingOperators implements Operators {
 
   public synchronized void finish(long regionId) {
     Operator op = running.remove(regionId);
-    if (op != null) {
+    if (op != null && op.schedulerKind() != null) {
       runningCount.merge(op.schedulerKind(), -1L, Long::sum);
     }
   }
@@ -64,7 +66,7 @@ public final class RecordingOperators implements Operators {
     for (Operator op : ops) {
       added.add(op);
       Operator old = running.put(op.regionId(), op);
-      if (old != null) {
+      if (old != null && old.schedulerKind() != null) {
         runningCount.merge(old.schedulerKind(), -1L, Long::sum);
       }
       if (op.schedulerKind() != null) {
@@ -78,12 +80,12 @@ public final class RecordingOperators implements Operators {
   public void dispatch(RegionInfo region, DispatchSource source) {}
 
   @Override
-  public synchronized Optional<Operator> get(long regionId) {
+  public Optional<Operator> get(long regionId) {
     return Optional.ofNullable(running.get(regionId));
   }
 
   @Override
-  public synchronized Optional<Operator> getWithRecord(long regionId) {
+  public Optional<Operator> getWithRecord(long regionId) {
     return get(regionId);
   }
 
@@ -112,7 +114,7 @@ public final class RecordingOperators implements Operators {
   }
 
   @Override
-  public synchronized long count(OpKind kind) {
+  public long count(OpKind kind) {
     return extraCount.getOrDefault(kind, 0L) + runningCount.getOrDefault(kind, 0L);
   }
 
