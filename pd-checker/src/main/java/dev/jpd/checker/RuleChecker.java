@@ -264,7 +264,7 @@ public final class RuleChecker implements Checker {
     if (old.learner()) {
       peer.setRole(Metapb.PeerRole.Learner);
     }
-    String desc = "replace-rule-" + status + (old.leader() ? "-leader" : "") + "-peer";
+    String desc = replaceDesc(status, old.leader());
     return build(OperatorBuilder.of(desc, cluster, region).removePeer(old.storeId())
         .addPeer(peer.build()).priority(Priority.HIGH), req);
   }
@@ -312,6 +312,15 @@ public final class RuleChecker implements Checker {
         .addPeer(peer.build()), req);
   }
 
+  /** PD's description of a replacement; the common ones without building a string each time. */
+  private static String replaceDesc(String status, boolean leader) {
+    return switch (status) {
+      case "down" -> leader ? "replace-rule-down-leader-peer" : "replace-rule-down-peer";
+      case "offline" -> leader ? "replace-rule-offline-leader-peer" : "replace-rule-offline-peer";
+      default -> "replace-rule-" + status + (leader ? "-leader" : "") + "-peer";
+    };
+  }
+
   ReplicaStrategy strategy(RegionInfo region, Rule rule, CheckRequest req) {
     String level = rule.isolationLevel() == null ? "" : rule.isolationLevel();
     return new ReplicaStrategy(cluster, region, req, rule.locationLabels(), level,
@@ -328,7 +337,6 @@ public final class RuleChecker implements Checker {
     }
     return out;
   }
-
 
   private Operator build(OperatorBuilder b, CheckRequest req) {
     return ReplicaStrategy.build(b, cluster, req);
