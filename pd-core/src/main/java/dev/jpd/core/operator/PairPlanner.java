@@ -1,9 +1,6 @@
 package dev.jpd.core.operator;
 
 import dev.jpd.proto.Metapb;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.ToIntFunction;
 
 /**
  * Plans without joint consensus (PD's {@code buildStepsWithoutJointConsensus}): repeatedly picks
@@ -37,17 +34,9 @@ final class PairPlanner {
   }
 
   private final StepPlanner p;
-  private final List<ToIntFunction<Plan>> prefer;
 
   PairPlanner(StepPlanner p) {
     this.p = p;
-    this.prefer = List.of(
-        this::preferReplaceByNearest, // 1: safety of replicas
-        this::preferUpStoreAsLeader, // 2-3: speed (no snapshot from an offline store)
-        this::preferOldPeerAsLeader,
-        this::preferAddOrPromoteTargetLeader, // 4-6: fewer leader transfers
-        this::preferTargetLeader,
-        this::preferLessLeaderTransfer);
   }
 
   /** Emits the plans; returns null, or why it could not. */
@@ -83,7 +72,7 @@ final class PairPlanner {
       p.execTransferLeader(target);
       p.addKinds(OpKind.LEADER.bit());
     }
-    if (p.steps.isEmpty()) {
+    if (p.stepCount() == 0) {
       return "no operator step is built";
     }
     return null;
@@ -105,21 +94,32 @@ final class PairPlanner {
 
   private Plan planReplace() {
     Plan best = Plan.EMPTY;
+    PeerMap toAdd = p.toAdd();
+    PeerMap toRemove = p.toRemove();
+    PeerMap toPromote = p.toPromote();
     // add voter + remove voter, or add learner + remove learner
-    for (Metapb.Peer add : addable()) {
-      for (Metapb.Peer remove : p.toRemove().values()) {
+    for (int a = 0; a < toAdd.size(); a++) {
+      Metapb.Peer add = toAdd.peerAt(a);
+      if (!addable(add)) {
+        continue;
+      }
+      for (int r = 0; r < toRemove.size(); r++) {
+        Metapb.Peer remove = toRemove.peerAt(r);
         if (StepPlanner.isLearner(add) == StepPlanner.isLearner(remove)) {
           best = planReplaceLeaders(best, new Plan(0, 0, add, remove, null));
         }
       }
     }
     // add learner + promote learner + remove voter
-    for (Metapb.Peer promote : p.toPromote().values()) {
-      for (Metapb.Peer add : addable()) {
-        if (!StepPlanner.isLearner(add)) {
+    for (int pr = 0; pr < toPromote.size(); pr++) {
+      Metapb.Peer promote = toPromote.peerAt(pr);
+      for (int a = 0; a < toAdd.size(); a++) {
+        Metapb.Peer add = toAdd.peerAt(a);
+        if (!addable(add) || !StepPlanner.isLearner(add)) {
           continue;
         }
-        for (Metapb.Peer remove : p.toRemove().values()) {
+        for (int r = 0; r < toRemove.size(); r++) {
+          Metapb.Peer remove = toRemove.peerAt(r);
           if (!StepPlanner.isLearner(remove) && add.getStoreId() != remove.getStoreId()) {
             best = planReplaceLeaders(best, new Plan(0, 0, add, remove, promote));
           }
@@ -129,25 +129,22 @@ final class PairPlanner {
     return best;
   }
 
-  /** Peers to add whose store no longer holds a peer (a store's old peer goes first). */
-  private List<Metapb.Peer> addable() {
-    List<Metapb.Peer> out = new ArrayList<>();
-    for (Metapb.Peer a : p.toAdd().values()) {
-      if (!p.currentPeers.containsKey(a.getStoreId())) {
-        out.add(a);
-      }
-    }
-    return out;
+  /** A peer to add can be added once its store no longer holds a peer (the old one goes first). */
+  private boolean addable(Metapb.Peer add) {
+    return !p.currentPeers.containsKey(add.getStoreId());
   }
 
   /** Tries every leader before the add and before the remove; keeps the best plan. */
   private Plan planReplaceLeaders(Plan best, Plan next) {
-    for (Metapb.Peer beforeAdd : p.currentPeers.values()) {
+    PeerMap current = p.currentPeers;
+    for (int i = 0; i < current.size(); i++) {
+      Metapb.Peer beforeAdd = current.peerAt(i);
       if (!p.allowLeader(beforeAdd, false)) {
         continue;
       }
       long lba = beforeAdd.getStoreId();
-      for (Metapb.Peer beforeRemove : p.currentPeers.values()) {
+      for (int j = 0; j < current.size(); j++) {
+        Metapb.Peer beforeRemove = current.peerAt(j);
         if (beforeRemove.getStoreId() != next.removeStore() && p.allowLeader(beforeRemove, false)) {
           best = better(best, next.withLeaders(lba, beforeRemove.getStoreId()));
         }
@@ -167,13 +164,17 @@ final class PairPlanner {
 
   private Plan planPromote() {
     return p.toPromote().isEmpty() ? Plan.EMPTY
-        : new Plan(0, 0, null, null, p.toPromote().firstEntry().getValue());
+        : new Plan(0, 0, null, null, p.toPromote().peerAt(0));
   }
 
   private Plan planRemove() {
     Plan best = Plan.EMPTY;
-    for (Metapb.Peer r : p.toRemove().values()) {
-      for (Metapb.Peer leader : p.currentPeers.values()) {
+    PeerMap toRemove = p.toRemove();
+    PeerMap current = p.currentPeers;
+    for (int i = 0; i < toRemove.size(); i++) {
+      Metapb.Peer r = toRemove.peerAt(i);
+      for (int j = 0; j < current.size(); j++) {
+        Metapb.Peer leader = current.peerAt(j);
         if (p.allowLeader(leader, false) && leader.getStoreId() != r.getStoreId()) {
           best = better(best, new Plan(0, leader.getStoreId(), null, r, null));
         }
@@ -184,8 +185,15 @@ final class PairPlanner {
 
   private Plan planAdd() {
     Plan best = Plan.EMPTY;
-    for (Metapb.Peer a : addable()) {
-      for (Metapb.Peer leader : p.currentPeers.values()) {
+    PeerMap toAdd = p.toAdd();
+    PeerMap current = p.currentPeers;
+    for (int i = 0; i < toAdd.size(); i++) {
+      Metapb.Peer a = toAdd.peerAt(i);
+      if (!addable(a)) {
+        continue;
+      }
+      for (int j = 0; j < current.size(); j++) {
+        Metapb.Peer leader = current.peerAt(j);
         if (p.allowLeader(leader, false)) {
           best = better(best, new Plan(leader.getStoreId(), 0, a, null, null));
         }
@@ -198,7 +206,32 @@ final class PairPlanner {
     if (best.isEmpty()) {
       return next;
     }
-    return StepPlanner.compare(prefer, best, next) < 0 ? next : best;
+    return compare(best, next) < 0 ? next : best;
+  }
+
+  /** By PD's preferences, most important first; negative when {@code next} is better. */
+  private int compare(Plan best, Plan next) {
+    // 1: safety of replicas
+    int c = Integer.compare(preferReplaceByNearest(best), preferReplaceByNearest(next));
+    // 2-3: speed (no snapshot from an offline store)
+    if (c == 0) {
+      c = Integer.compare(preferUpStoreAsLeader(best), preferUpStoreAsLeader(next));
+    }
+    if (c == 0) {
+      c = Integer.compare(preferOldPeerAsLeader(best), preferOldPeerAsLeader(next));
+    }
+    // 4-6: fewer leader transfers
+    if (c == 0) {
+      c = Integer.compare(preferAddOrPromoteTargetLeader(best),
+          preferAddOrPromoteTargetLeader(next));
+    }
+    if (c == 0) {
+      c = Integer.compare(preferTargetLeader(best), preferTargetLeader(next));
+    }
+    if (c == 0) {
+      c = Integer.compare(preferLessLeaderTransfer(best), preferLessLeaderTransfer(next));
+    }
+    return c;
   }
 
   // ---- preferences: a higher score is better ----
@@ -222,11 +255,11 @@ final class PairPlanner {
 
   /** A newly added peer may reject leadership (tikv/tikv#3819): prefer older peers. */
   private int preferOldPeerAsLeader(Plan plan) {
-    int ret = -p.peerAddStep.getOrDefault(plan.leaderBeforeAdd(), 0);
+    int ret = -p.peerAddStep(plan.leaderBeforeAdd());
     if (plan.add() != null && plan.addStore() == plan.leaderBeforeRemove()) {
-      ret -= p.steps.size() + 1;
+      ret -= p.stepCount() + 1;
     } else {
-      ret -= p.peerAddStep.getOrDefault(plan.leaderBeforeRemove(), 0);
+      ret -= p.peerAddStep(plan.leaderBeforeRemove());
     }
     return ret;
   }
