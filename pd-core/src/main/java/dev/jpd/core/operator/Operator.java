@@ -4,7 +4,6 @@ import dev.jpd.core.region.RegionInfo;
 import dev.jpd.proto.Metapb;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +40,10 @@ public final class Operator {
 
   private final AtomicInteger currentStep = new AtomicInteger();
   private final AtomicLongArray stepFinishMillis;
-  private final Map<OpStatus, Long> reached = new EnumMap<>(OpStatus.class);
+  // OpStatus's table is a path (CREATED, maybe STARTED, maybe one final status), so two times
+  // record every status reached; -1 until then, as reachedMillis reports it.
+  private long startedMillis = -1; // guarded by this
+  private long endedMillis = -1; // guarded by this
   private final Map<String, String> additionalInfo = new ConcurrentHashMap<>();
   private OpStatus status = OpStatus.CREATED; // guarded by this
   private volatile CancelReason cancelReason;
@@ -70,7 +72,6 @@ public final class Operator {
     this.steps = List.copyOf(steps);
     this.createMillis = createMillis;
     this.stepFinishMillis = new AtomicLongArray(this.steps.size());
-    reached.put(OpStatus.CREATED, createMillis);
   }
 
   public String desc() {
@@ -149,7 +150,11 @@ public final class Operator {
 
   /** When the status was reached (unix millis), or -1. */
   public synchronized long reachedMillis(OpStatus s) {
-    return reached.getOrDefault(s, -1L);
+    return switch (s) {
+      case CREATED -> createMillis;
+      case STARTED -> startedMillis;
+      default -> s == status ? endedMillis : -1;
+    };
   }
 
   public long startMillis() {
@@ -166,7 +171,11 @@ public final class Operator {
       return false;
     }
     status = next;
-    reached.put(next, nowMillis);
+    if (next == OpStatus.STARTED) {
+      startedMillis = nowMillis;
+    } else {
+      endedMillis = nowMillis;
+    }
     return true;
   }
 

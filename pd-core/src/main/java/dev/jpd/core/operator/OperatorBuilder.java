@@ -88,7 +88,7 @@ public final class OperatorBuilder {
         errors.add("cannot build operator for region " + region.id() + " with a peer on store 0");
         continue;
       }
-      originPeers.put(p.getStoreId(), p);
+      originPeers.put(p);
     }
     originJoint = joint;
     unhealthyStores = unhealthyStores(region);
@@ -165,7 +165,7 @@ public final class OperatorBuilder {
     if (storeError != null) {
       return error("cannot add peer " + brief(peer) + ": " + storeError);
     }
-    targetPeers.put(store, peer);
+    targetPeers.put(peer);
     return this;
   }
 
@@ -193,7 +193,7 @@ public final class OperatorBuilder {
     if (isUnhealthy(storeId)) {
       return error("cannot promote peer on store " + storeId + ": unhealthy");
     }
-    targetPeers.put(storeId, p.toBuilder().setRole(Metapb.PeerRole.Voter).build());
+    targetPeers.put(p.toBuilder().setRole(Metapb.PeerRole.Voter).build());
     return this;
   }
 
@@ -206,7 +206,7 @@ public final class OperatorBuilder {
     if (p.getRole() == Metapb.PeerRole.Learner) {
       return error("cannot demote voter on store " + storeId + ": is already learner");
     }
-    targetPeers.put(storeId, p.toBuilder().setRole(Metapb.PeerRole.Learner).build());
+    targetPeers.put(p.toBuilder().setRole(Metapb.PeerRole.Learner).build());
     return this;
   }
 
@@ -269,7 +269,7 @@ public final class OperatorBuilder {
     }
     PeerMap target = new PeerMap();
     for (Map.Entry<Long, Metapb.Peer> e : peers.entrySet()) {
-      target.put(e.getKey(), e.getValue());
+      target.put(e.getValue());
     }
     targetPeers = target;
     return this;

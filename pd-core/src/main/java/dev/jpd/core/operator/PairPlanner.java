@@ -34,9 +34,12 @@ final class PairPlanner {
   }
 
   private final StepPlanner p;
+  /** The membership as the steps emitted so far leave it. */
+  private final PeerMap current;
 
-  PairPlanner(StepPlanner p) {
+  PairPlanner(StepPlanner p, PeerMap originPeers) {
     this.p = p;
+    this.current = originPeers.copy(2);
   }
 
   /** Emits the plans; returns null, or why it could not. */
@@ -51,11 +54,13 @@ final class PairPlanner {
         p.addKinds(OpKind.LEADER.bit());
       }
       if (plan.add() != null) {
-        p.execAddPeer(plan.add());
+        p.execAddPeer(plan.add(), false);
+        current.put(plan.add());
         p.addKinds(OpKind.REGION.bit());
       }
       if (plan.promote() != null) {
         p.execPromoteLearner(plan.promote());
+        current.put(plan.promote());
       }
       if (plan.leaderBeforeRemove() != 0 && plan.leaderBeforeRemove() != p.currentLeaderStoreId) {
         p.execTransferLeader(plan.leaderBeforeRemove());
@@ -63,12 +68,13 @@ final class PairPlanner {
       }
       if (plan.remove() != null) {
         p.execRemovePeer(plan.remove());
+        current.remove(plan.removeStore());
         p.addKinds(OpKind.REGION.bit());
       }
     }
     p.setTargetLeaderIfNotExist();
     long target = p.targetLeaderStoreId();
-    if (target != 0 && p.currentLeaderStoreId != target && p.currentPeers.containsKey(target)) {
+    if (target != 0 && p.currentLeaderStoreId != target && current.containsKey(target)) {
       p.execTransferLeader(target);
       p.addKinds(OpKind.LEADER.bit());
     }
@@ -131,12 +137,11 @@ final class PairPlanner {
 
   /** A peer to add can be added once its store no longer holds a peer (the old one goes first). */
   private boolean addable(Metapb.Peer add) {
-    return !p.currentPeers.containsKey(add.getStoreId());
+    return !current.containsKey(add.getStoreId());
   }
 
   /** Tries every leader before the add and before the remove; keeps the best plan. */
   private Plan planReplaceLeaders(Plan best, Plan next) {
-    PeerMap current = p.currentPeers;
     for (int i = 0; i < current.size(); i++) {
       Metapb.Peer beforeAdd = current.peerAt(i);
       if (!p.allowLeader(beforeAdd, false)) {
@@ -170,7 +175,6 @@ final class PairPlanner {
   private Plan planRemove() {
     Plan best = Plan.EMPTY;
     PeerMap toRemove = p.toRemove();
-    PeerMap current = p.currentPeers;
     for (int i = 0; i < toRemove.size(); i++) {
       Metapb.Peer r = toRemove.peerAt(i);
       for (int j = 0; j < current.size(); j++) {
@@ -186,7 +190,6 @@ final class PairPlanner {
   private Plan planAdd() {
     Plan best = Plan.EMPTY;
     PeerMap toAdd = p.toAdd();
-    PeerMap current = p.currentPeers;
     for (int i = 0; i < toAdd.size(); i++) {
       Metapb.Peer a = toAdd.peerAt(i);
       if (!addable(a)) {

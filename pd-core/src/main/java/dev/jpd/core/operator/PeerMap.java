@@ -4,39 +4,34 @@ import dev.jpd.proto.Metapb;
 import java.util.Arrays;
 
 /**
- * A region's peers keyed and ordered by store id: what the builder and its planners would
- * otherwise keep in a {@code TreeMap<Long, Metapb.Peer>}.
+ * Peers of one region keyed by their store id, in ascending store-id order: what the builder
+ * and its planners would otherwise keep in a {@code TreeMap<Long, Metapb.Peer>}. A region has at
+ * most one peer per store, so the key is the peer's own {@code store_id}.
  *
- * <p>Design note. A region has 3–5 peers (rarely a few dozen), and a burst of replace-peer
- * operators builds several of these maps per operator, so they are sorted parallel arrays with
- * a linear search: no boxed keys, no entry objects, and a copy is two array copies. An empty map
- * shares empty arrays until its first put. Iterate by index ({@link #storeAt}, {@link #peerAt});
- * the order is ascending store id, as the tree's was, so plans stay deterministic. Not
- * thread-safe.
+ * <p>Design note. A region has 3–5 peers (rarely a few dozen), and a Down store makes one
+ * operator per region it held, each building several of these, so this is a sorted array with a
+ * linear search: no boxed keys, no entry objects, and a copy is one array copy. An empty map
+ * shares an empty array until its first put. Iterate by index ({@link #peerAt}); the order is
+ * the tree's, so plans stay deterministic. Not thread-safe.
  */
 final class PeerMap {
-  private static final long[] NO_STORES = {};
-  private static final Metapb.Peer[] NO_PEERS = {};
+  private static final Metapb.Peer[] NONE = {};
 
-  private long[] stores;
   private Metapb.Peer[] peers;
   private int size;
 
   PeerMap() {
-    stores = NO_STORES;
-    peers = NO_PEERS;
+    peers = NONE;
   }
 
-  private PeerMap(long[] stores, Metapb.Peer[] peers, int size) {
-    this.stores = stores;
+  private PeerMap(Metapb.Peer[] peers, int size) {
     this.peers = peers;
     this.size = size;
   }
 
   /** A copy with room for {@code extra} more peers before it grows. */
   PeerMap copy(int extra) {
-    int capacity = size + Math.max(0, extra);
-    return new PeerMap(Arrays.copyOf(stores, capacity), Arrays.copyOf(peers, capacity), size);
+    return new PeerMap(Arrays.copyOf(peers, size + Math.max(0, extra)), size);
   }
 
   int size() {
@@ -47,10 +42,7 @@ final class PeerMap {
     return size == 0;
   }
 
-  long storeAt(int i) {
-    return stores[i];
-  }
-
+  /** The i-th peer by ascending store id. */
   Metapb.Peer peerAt(int i) {
     return peers[i];
   }
@@ -65,22 +57,18 @@ final class PeerMap {
     return indexOf(store) >= 0;
   }
 
-  /** Sets the store's peer, replacing the one there. */
-  void put(long store, Metapb.Peer peer) {
-    int i = indexOf(store);
+  /** Sets the peer of its store, replacing the one there. */
+  void put(Metapb.Peer peer) {
+    int i = indexOf(peer.getStoreId());
     if (i >= 0) {
       peers[i] = peer;
       return;
     }
     int at = -i - 1;
-    if (size == stores.length) {
-      int capacity = Math.max(4, size * 2);
-      stores = Arrays.copyOf(stores, capacity);
-      peers = Arrays.copyOf(peers, capacity);
+    if (size == peers.length) {
+      peers = Arrays.copyOf(peers, Math.max(2, size * 2));
     }
-    System.arraycopy(stores, at, stores, at + 1, size - at);
     System.arraycopy(peers, at, peers, at + 1, size - at);
-    stores[at] = store;
     peers[at] = peer;
     size++;
   }
@@ -92,10 +80,8 @@ final class PeerMap {
       return null;
     }
     Metapb.Peer old = peers[i];
-    System.arraycopy(stores, i + 1, stores, i, size - i - 1);
     System.arraycopy(peers, i + 1, peers, i, size - i - 1);
-    size--;
-    peers[size] = null;
+    peers[--size] = null;
     return old;
   }
 
@@ -111,7 +97,7 @@ final class PeerMap {
       if (i > 0) {
         sb.append(' ');
       }
-      sb.append(stores[i]);
+      sb.append(peers[i].getStoreId());
     }
     return sb.append(']');
   }
@@ -119,7 +105,7 @@ final class PeerMap {
   /** The index of the store, or {@code -(insertion point) - 1}, as a binary search answers. */
   private int indexOf(long store) {
     for (int i = 0; i < size; i++) {
-      long s = stores[i];
+      long s = peers[i].getStoreId();
       if (s == store) {
         return i;
       }

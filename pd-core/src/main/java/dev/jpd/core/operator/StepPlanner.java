@@ -10,21 +10,24 @@ import java.util.List;
  * add, remove, promote and demote, then emits steps with or without joint consensus (PD's
  * {@code prepareBuild}, {@code buildStepsWithJointConsensus}, {@code
  * buildStepsWithoutJointConsensus}). Maps are keyed and iterated by store id, so plans are
- * deterministic. Holds the simulated "current" membership and leader as the steps are emitted.
+ * deterministic. Holds the simulated current leader as the steps are emitted; the simulated
+ * membership is {@link PairPlanner}'s, the only plan that reads it.
  *
  * <p>Cost note: this runs once per operator, and a Down store means one operator per region it
  * held, so the sets are {@link PeerMap}s, steps go into a plain array, the add-step record is two
- * small arrays and leader preferences are a method, not a list of lambdas. Loops that emit steps
- * take the first peer of a set until it is empty: each emit removes that peer, so this is the
- * same order as iterating a snapshot of the set, without the copy.
+ * small arrays and leader preferences are a method, not a list of lambdas. The joint plan makes
+ * no role-changed peer copies: an added voter is emitted as a learner by flag, and demoted
+ * voters stay their origin peers (only store and id are read). Loops that emit steps take the
+ * first peer of a set until it is empty: each emit removes that peer, so this is the same order
+ * as iterating a snapshot of the set, without the copy.
  */
 final class StepPlanner {
   private final OperatorBuilder b;
   private final PeerMap toAdd = new PeerMap();
   private final PeerMap toRemove = new PeerMap();
   private final PeerMap toPromote = new PeerMap();
+  /** Voters to demote, as their origin peers: only store and peer id are read. */
   private final PeerMap toDemote = new PeerMap();
-  final PeerMap currentPeers;
   long currentLeaderStoreId;
   long targetLeaderStoreId;
   private OpStep[] steps = new OpStep[6];
@@ -39,7 +42,6 @@ final class StepPlanner {
 
   StepPlanner(OperatorBuilder b) {
     this.b = b;
-    this.currentPeers = b.originPeers.copy(2);
     this.currentLeaderStoreId = b.originLeaderStoreId;
     this.targetLeaderStoreId = b.targetLeaderStoreId;
   }
@@ -108,7 +110,7 @@ final class StepPlanner {
     if (err != null) {
       return err;
     }
-    return useJointConsensus ? buildWithJointConsensus() : new PairPlanner(this).build();
+    return useJointConsensus ? buildWithJointConsensus() : new PairPlanner(this, b.originPeers).build();
   }
 
   // ---- prepare ----
@@ -128,16 +130,16 @@ final class StepPlanner {
       Metapb.Peer o = origin.peerAt(i);
       Metapb.Peer n = target.get(o.getStoreId());
       if (n == null) {
-        toRemove.put(o.getStoreId(), o);
+        toRemove.put(o);
         continue;
       }
       if (isLearner(o) && !isLearner(n)) {
-        toPromote.put(n.getStoreId(), withRoleOf(o, n));
+        toPromote.put(withRoleOf(o, n));
       } else if (!isLearner(o) && isLearner(n)) {
         if (useJointConsensus) {
-          toDemote.put(n.getStoreId(), withRoleOf(o, n));
+          toDemote.put(o);
         } else {
-          toRemove.put(o.getStoreId(), o); // re-added as a learner below
+          toRemove.put(o); // re-added as a learner below
         }
       }
     }
@@ -148,7 +150,7 @@ final class StepPlanner {
         if (n.getId() == 0 || o != null) {
           n = n.toBuilder().setId(b.cluster.allocPeerId()).build();
         }
-        toAdd.put(n.getStoreId(), n);
+        toAdd.put(n);
       }
     }
     Metapb.Peer leader = target.get(targetLeaderStoreId);
@@ -214,11 +216,9 @@ final class StepPlanner {
   private String buildWithJointConsensus() {
     while (!toAdd.isEmpty()) {
       Metapb.Peer peer = toAdd.peerAt(0); // execAddPeer removes it
+      execAddPeer(peer, true);
       if (!isLearner(peer)) {
-        execAddPeer(peer.toBuilder().setRole(Metapb.PeerRole.Learner).build());
-        toPromote.put(peer.getStoreId(), peer);
-      } else {
-        execAddPeer(peer);
+        toPromote.put(peer);
       }
       kinds |= OpKind.REGION.bit();
     }
@@ -229,7 +229,7 @@ final class StepPlanner {
     for (int i = 0; i < toRemove.size(); i++) {
       Metapb.Peer peer = toRemove.peerAt(i);
       if (!isLearner(peer)) {
-        toDemote.put(peer.getStoreId(), peer.toBuilder().setRole(Metapb.PeerRole.Learner).build());
+        toDemote.put(peer);
       }
     }
     Metapb.Peer targetLeaderBefore = b.originPeers.get(targetLeaderStoreId);
@@ -276,13 +276,11 @@ final class StepPlanner {
     for (int i = 0; i < promoteArray.length; i++) {
       Metapb.Peer p = toPromote.peerAt(i);
       promoteArray[i] = new PromoteLearner(p.getStoreId(), p.getId());
-      currentPeers.put(p.getStoreId(), p);
     }
     DemoteVoter[] demoteArray = new DemoteVoter[toDemote.size()];
     for (int i = 0; i < demoteArray.length; i++) {
       Metapb.Peer p = toDemote.peerAt(i);
       demoteArray[i] = new DemoteVoter(p.getStoreId(), p.getId());
-      currentPeers.put(p.getStoreId(), p);
     }
     List<PromoteLearner> promotes = immutable(promoteArray, promoteArray.length);
     List<DemoteVoter> demotes = immutable(demoteArray, demoteArray.length);
@@ -321,9 +319,9 @@ final class StepPlanner {
     for (int i = 0; i < b.originPeers.size(); i++) {
       Metapb.Peer o = b.originPeers.peerAt(i);
       if (o.getRole() == Metapb.PeerRole.IncomingVoter) {
-        toPromote.put(o.getStoreId(), o);
+        toPromote.put(o);
       } else if (o.getRole() == Metapb.PeerRole.DemotingVoter) {
-        toDemote.put(o.getStoreId(), o);
+        toDemote.put(o);
       }
     }
   }
@@ -335,26 +333,24 @@ final class StepPlanner {
     currentLeaderStoreId = toStore;
   }
 
-  void execAddPeer(Metapb.Peer peer) {
+  /** Adds the peer as a learner, then promotes it unless it is a learner or {@code learnerOnly}. */
+  void execAddPeer(Metapb.Peer peer, boolean learnerOnly) {
     addStep(new AddLearner(peer.getStoreId(), peer.getId(), b.lightWeight));
-    if (!isLearner(peer)) {
+    if (!learnerOnly && !isLearner(peer)) {
       addStep(new PromoteLearner(peer.getStoreId(), peer.getId()));
     }
-    currentPeers.put(peer.getStoreId(), peer);
     setPeerAddStep(peer.getStoreId(), stepCount);
     toAdd.remove(peer.getStoreId());
   }
 
   void execPromoteLearner(Metapb.Peer peer) {
     addStep(new PromoteLearner(peer.getStoreId(), peer.getId()));
-    currentPeers.put(peer.getStoreId(), peer);
     toPromote.remove(peer.getStoreId());
   }
 
   void execRemovePeer(Metapb.Peer peer) {
     long store = peer.getStoreId();
     addStep(new RemovePeer(store, peer.getId(), b.cluster.isStoreDown(store)));
-    currentPeers.remove(store);
     toRemove.remove(store);
   }
 
