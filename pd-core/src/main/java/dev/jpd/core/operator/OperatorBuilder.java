@@ -57,9 +57,10 @@ public final class OperatorBuilder {
   final String desc;
   final BuilderCluster cluster;
   final RegionInfo region;
-  final List<String> errors = new ArrayList<>();
+  /** An immutable empty list until the first error. */
+  List<String> errors = List.of();
 
-  final PeerMap originPeers = new PeerMap();
+  final PeerMap originPeers;
   /** Stores of pending or down peers (unordered, may repeat; usually empty). */
   private final long[] unhealthyStores;
   /** Whether the region reported a peer in a joint-state role. */
@@ -81,11 +82,13 @@ public final class OperatorBuilder {
     this.desc = desc;
     this.cluster = cluster;
     this.region = region;
+    List<Metapb.Peer> peers = region.peers(); // builds the list: read it once
+    originPeers = new PeerMap(peers.size());
     boolean joint = false;
-    for (Metapb.Peer p : region.peers()) { // builds the list: read it once
+    for (Metapb.Peer p : peers) {
       joint |= inJointState(p);
       if (p.getStoreId() == 0) {
-        errors.add("cannot build operator for region " + region.id() + " with a peer on store 0");
+        error("cannot build operator for region " + region.id() + " with a peer on store 0");
         continue;
       }
       originPeers.put(p);
@@ -94,9 +97,9 @@ public final class OperatorBuilder {
     unhealthyStores = unhealthyStores(region);
     originLeaderStoreId = region.leaderStoreId();
     if (!originPeers.containsKey(originLeaderStoreId)) {
-      errors.add("cannot build operator for region " + region.id() + " with no leader");
+      error("cannot build operator for region " + region.id() + " with no leader");
     }
-    targetPeers = originPeers.copy(2);
+    targetPeers = originPeers.copy(1);
   }
 
   private static final long[] NO_STORES = {};
@@ -252,12 +255,12 @@ public final class OperatorBuilder {
     for (Map.Entry<Long, Metapb.Peer> e : new TreeMap<>(peers).entrySet()) {
       Metapb.Peer p = e.getValue();
       if (p == null || e.getKey() == 0 || p.getStoreId() != e.getKey() || inJointState(p)) {
-        errors.add("setPeers with mismatch peers: store " + e.getKey() + " -> "
+        error("setPeers with mismatch peers: store " + e.getKey() + " -> "
             + (p == null ? "null" : brief(p)));
       } else if (!originPeers.containsKey(e.getKey())) {
         String storeError = checkTargetStore(e.getKey());
         if (storeError != null) {
-          errors.add("cannot add peer " + brief(p) + ": " + storeError);
+          error("cannot add peer " + brief(p) + ": " + storeError);
         }
       }
     }
@@ -354,6 +357,9 @@ public final class OperatorBuilder {
   }
 
   private OperatorBuilder error(String message) {
+    if (errors.isEmpty()) {
+      errors = new ArrayList<>();
+    }
     errors.add(message);
     return this;
   }

@@ -24,6 +24,11 @@ final class PeerMap {
     peers = NONE;
   }
 
+  /** An empty map with room for {@code capacity} peers before it grows. */
+  PeerMap(int capacity) {
+    peers = capacity == 0 ? NONE : new Metapb.Peer[capacity];
+  }
+
   private PeerMap(Metapb.Peer[] peers, int size) {
     this.peers = peers;
     this.size = size;

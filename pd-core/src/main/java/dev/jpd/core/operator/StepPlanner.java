@@ -176,11 +176,18 @@ final class StepPlanner {
     return origin.toBuilder().setRole(target.getRole()).build();
   }
 
-  /** PD's brief; store lists read {@code [1 4]}, as PD prints them. */
+  /**
+   * PD's brief; store lists read {@code [1 4]}, as PD prints them. A list of one store, the
+   * usual case, is one string concatenation, which allocates only the exact result.
+   */
   private String makeBrief() {
     if (!toAdd.isEmpty() && !toRemove.isEmpty()) {
-      StringBuilder sb = new StringBuilder(40)
-          .append(b.lightWeight ? "mv light peer" : "mv peer").append(": store ");
+      String mv = b.lightWeight ? "mv light peer" : "mv peer";
+      if (toRemove.size() == 1 && toAdd.size() == 1) {
+        return mv + ": store [" + toRemove.peerAt(0).getStoreId() + "] to ["
+            + toAdd.peerAt(0).getStoreId() + "]";
+      }
+      StringBuilder sb = new StringBuilder(40).append(mv).append(": store ");
       toRemove.appendStores(sb).append(" to ");
       return toAdd.appendStores(sb).toString();
     }
@@ -208,6 +215,9 @@ final class StepPlanner {
   }
 
   private static String stores(String prefix, PeerMap m) {
+    if (m.size() == 1) {
+      return prefix + "[" + m.peerAt(0).getStoreId() + "]";
+    }
     return m.appendStores(new StringBuilder(prefix.length() + 16).append(prefix)).toString();
   }
 
@@ -272,18 +282,8 @@ final class StepPlanner {
       return;
     }
     // Immutable lists, so Enter and Leave share them instead of copying.
-    PromoteLearner[] promoteArray = new PromoteLearner[toPromote.size()];
-    for (int i = 0; i < promoteArray.length; i++) {
-      Metapb.Peer p = toPromote.peerAt(i);
-      promoteArray[i] = new PromoteLearner(p.getStoreId(), p.getId());
-    }
-    DemoteVoter[] demoteArray = new DemoteVoter[toDemote.size()];
-    for (int i = 0; i < demoteArray.length; i++) {
-      Metapb.Peer p = toDemote.peerAt(i);
-      demoteArray[i] = new DemoteVoter(p.getStoreId(), p.getId());
-    }
-    List<PromoteLearner> promotes = immutable(promoteArray, promoteArray.length);
-    List<DemoteVoter> demotes = immutable(demoteArray, demoteArray.length);
+    List<PromoteLearner> promotes = promotes(toPromote);
+    List<DemoteVoter> demotes = demotes(toDemote);
     toPromote.clear();
     toDemote.clear();
     if (needEnter) {
@@ -295,6 +295,28 @@ final class StepPlanner {
     if (!(needEnter && promotes.size() + demotes.size() == 1)) {
       addStep(new ChangePeerV2Leave(promotes, demotes));
     }
+  }
+
+  private static List<PromoteLearner> promotes(PeerMap m) {
+    if (m.size() == 1) { // the usual case, without an array
+      return List.of(new PromoteLearner(m.peerAt(0).getStoreId(), m.peerAt(0).getId()));
+    }
+    PromoteLearner[] out = new PromoteLearner[m.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new PromoteLearner(m.peerAt(i).getStoreId(), m.peerAt(i).getId());
+    }
+    return immutable(out, out.length);
+  }
+
+  private static List<DemoteVoter> demotes(PeerMap m) {
+    if (m.size() == 1) { // the usual case, without an array
+      return List.of(new DemoteVoter(m.peerAt(0).getStoreId(), m.peerAt(0).getId()));
+    }
+    DemoteVoter[] out = new DemoteVoter[m.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new DemoteVoter(m.peerAt(i).getStoreId(), m.peerAt(i).getId());
+    }
+    return immutable(out, out.length);
   }
 
   /**
