@@ -151,17 +151,17 @@ final class PairPlanner {
       for (int j = 0; j < current.size(); j++) {
         Metapb.Peer beforeRemove = current.peerAt(j);
         if (beforeRemove.getStoreId() != next.removeStore() && p.allowLeader(beforeRemove, false)) {
-          best = better(best, next.withLeaders(lba, beforeRemove.getStoreId()));
+          best = better(best, next, lba, beforeRemove.getStoreId());
         }
       }
       Metapb.Peer promote = next.promote();
       if (promote != null && promote.getStoreId() != next.removeStore()
           && p.allowLeader(promote, false)) {
-        best = better(best, next.withLeaders(lba, promote.getStoreId()));
+        best = better(best, next, lba, promote.getStoreId());
       }
       if (next.add() != null && next.addStore() != next.removeStore()
           && p.allowLeader(next.add(), false)) {
-        best = better(best, next.withLeaders(lba, next.addStore()));
+        best = better(best, next, lba, next.addStore());
       }
     }
     return best;
@@ -177,10 +177,11 @@ final class PairPlanner {
     PeerMap toRemove = p.toRemove();
     for (int i = 0; i < toRemove.size(); i++) {
       Metapb.Peer r = toRemove.peerAt(i);
+      Plan remove = new Plan(0, 0, null, r, null);
       for (int j = 0; j < current.size(); j++) {
         Metapb.Peer leader = current.peerAt(j);
         if (p.allowLeader(leader, false) && leader.getStoreId() != r.getStoreId()) {
-          best = better(best, new Plan(0, leader.getStoreId(), null, r, null));
+          best = better(best, remove, 0, leader.getStoreId());
         }
       }
     }
@@ -195,33 +196,45 @@ final class PairPlanner {
       if (!addable(a)) {
         continue;
       }
+      Plan add = new Plan(0, 0, a, null, null);
       for (int j = 0; j < current.size(); j++) {
         Metapb.Peer leader = current.peerAt(j);
         if (p.allowLeader(leader, false)) {
-          best = better(best, new Plan(leader.getStoreId(), 0, a, null, null));
+          best = better(best, add, leader.getStoreId(), 0);
         }
       }
     }
     return best;
   }
 
-  private Plan better(Plan best, Plan next) {
-    if (best.isEmpty()) {
-      return next;
+  /**
+   * {@code best}, or {@code next} with these leaders when that is better. Candidates are scored
+   * with their leaders passed alongside, so a plan is allocated only when it wins.
+   */
+  private Plan better(Plan best, Plan next, long beforeAdd, long beforeRemove) {
+    if (best.isEmpty() || compare(best, next, beforeAdd, beforeRemove) < 0) {
+      return next.withLeaders(beforeAdd, beforeRemove);
     }
-    return compare(best, next) < 0 ? next : best;
+    return best;
   }
 
-  /** By PD's preferences, most important first; negative when {@code next} is better. */
-  private int compare(Plan best, Plan next) {
+  /**
+   * By PD's preferences, most important first; negative when {@code next} with these leaders is
+   * better than {@code best} with its own.
+   */
+  private int compare(Plan best, Plan next, long nextBeforeAdd, long nextBeforeRemove) {
+    long bestBeforeAdd = best.leaderBeforeAdd();
+    long bestBeforeRemove = best.leaderBeforeRemove();
     // 1: safety of replicas
     int c = Integer.compare(preferReplaceByNearest(best), preferReplaceByNearest(next));
     // 2-3: speed (no snapshot from an offline store)
     if (c == 0) {
-      c = Integer.compare(preferUpStoreAsLeader(best), preferUpStoreAsLeader(next));
+      c = Integer.compare(preferUpStoreAsLeader(best, bestBeforeAdd),
+          preferUpStoreAsLeader(next, nextBeforeAdd));
     }
     if (c == 0) {
-      c = Integer.compare(preferOldPeerAsLeader(best), preferOldPeerAsLeader(next));
+      c = Integer.compare(preferOldPeerAsLeader(best, bestBeforeAdd, bestBeforeRemove),
+          preferOldPeerAsLeader(next, nextBeforeAdd, nextBeforeRemove));
     }
     // 4-6: fewer leader transfers
     if (c == 0) {
@@ -229,10 +242,12 @@ final class PairPlanner {
           preferAddOrPromoteTargetLeader(next));
     }
     if (c == 0) {
-      c = Integer.compare(preferTargetLeader(best), preferTargetLeader(next));
+      c = Integer.compare(preferTargetLeader(bestBeforeAdd, bestBeforeRemove),
+          preferTargetLeader(nextBeforeAdd, nextBeforeRemove));
     }
     if (c == 0) {
-      c = Integer.compare(preferLessLeaderTransfer(best), preferLessLeaderTransfer(next));
+      c = Integer.compare(preferLessLeaderTransfer(bestBeforeAdd, bestBeforeRemove),
+          preferLessLeaderTransfer(nextBeforeAdd, nextBeforeRemove));
     }
     return c;
   }
@@ -252,17 +267,17 @@ final class PairPlanner {
   }
 
   /** Avoid sending the snapshot from a store that is going away. */
-  private int preferUpStoreAsLeader(Plan plan) {
-    return plan.add() == null || p.storeUp(plan.leaderBeforeAdd()) ? 1 : 0;
+  private int preferUpStoreAsLeader(Plan plan, long beforeAdd) {
+    return plan.add() == null || p.storeUp(beforeAdd) ? 1 : 0;
   }
 
   /** A newly added peer may reject leadership (tikv/tikv#3819): prefer older peers. */
-  private int preferOldPeerAsLeader(Plan plan) {
-    int ret = -p.peerAddStep(plan.leaderBeforeAdd());
-    if (plan.add() != null && plan.addStore() == plan.leaderBeforeRemove()) {
+  private int preferOldPeerAsLeader(Plan plan, long beforeAdd, long beforeRemove) {
+    int ret = -p.peerAddStep(beforeAdd);
+    if (plan.add() != null && plan.addStore() == beforeRemove) {
       ret -= p.stepCount() + 1;
     } else {
-      ret -= p.peerAddStep(plan.leaderBeforeRemove());
+      ret -= p.peerAddStep(beforeRemove);
     }
     return ret;
   }
@@ -280,20 +295,20 @@ final class PairPlanner {
   }
 
   /** Move the leader to the target leader when it has to move anyway. */
-  private int preferTargetLeader(Plan plan) {
+  private int preferTargetLeader(long beforeAdd, long beforeRemove) {
     long target = p.targetLeaderStoreId();
     return target == 0
-        || (plan.leaderBeforeRemove() != 0 && plan.leaderBeforeRemove() == target)
-        || (plan.leaderBeforeRemove() == 0 && plan.leaderBeforeAdd() == target) ? 1 : 0;
+        || (beforeRemove != 0 && beforeRemove == target)
+        || (beforeRemove == 0 && beforeAdd == target) ? 1 : 0;
   }
 
   /** Fewer leader transfers make a tidier operator. */
-  private int preferLessLeaderTransfer(Plan plan) {
+  private int preferLessLeaderTransfer(long beforeAdd, long beforeRemove) {
     long current = p.currentLeaderStoreId;
-    boolean removeKeeps = plan.leaderBeforeRemove() == 0;
-    if (plan.leaderBeforeAdd() == 0 || plan.leaderBeforeAdd() == current) {
-      return 2 + (removeKeeps || plan.leaderBeforeRemove() == current ? 1 : 0);
+    boolean removeKeeps = beforeRemove == 0;
+    if (beforeAdd == 0 || beforeAdd == current) {
+      return 2 + (removeKeeps || beforeRemove == current ? 1 : 0);
     }
-    return removeKeeps || plan.leaderBeforeRemove() == plan.leaderBeforeAdd() ? 1 : 0;
+    return removeKeeps || beforeRemove == beforeAdd ? 1 : 0;
   }
 }

@@ -5,12 +5,12 @@ import java.lang.management.ManagementFactory;
 
 /**
  * A bench command, not a test: the cost of building the operator of a "store turned Down" burst
- * (3 voters, replace the one on the Down store, joint consensus). Prints ns/op and bytes/op
- * allocated by this thread.
+ * (3 voters, replace the one on the Down store, joint consensus; {@code nojoint} plans without
+ * it). Prints ns/op and bytes/op allocated by this thread.
  *
  * <pre>
  *   java -cp pd-core/target/classes:pd-core/target/test-classes:proto/target/classes:DEPS \
- *       dev.jpd.core.operator.BuildBench [ops]
+ *       dev.jpd.core.operator.BuildBench [ops [nojoint]]
  * </pre>
  */
 final class BuildBench {
@@ -18,7 +18,8 @@ final class BuildBench {
 
   public static void main(String[] args) {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    FakeCluster cluster = new FakeCluster().setStoreDown(3);
+    boolean joint = !(args.length > 1 && args[1].equals("nojoint"));
+    FakeCluster cluster = new FakeCluster().setStoreDown(3).joint(joint);
     RegionInfo region = Regions.region("1* 2 3");
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -32,8 +33,8 @@ final class BuildBench {
     sink += run(cluster, region, n);
     long t1 = System.nanoTime();
     long bytes1 = mx.getThreadAllocatedBytes(tid);
-    System.out.printf("build replace-down-voter: %.1f ns/op, %.1f bytes/op (n=%d, sink=%d)%n",
-        (t1 - t0) / (double) n, (bytes1 - bytes0) / (double) n, n, sink);
+    System.out.printf("build replace-down-voter%s: %.1f ns/op, %.1f bytes/op (n=%d, sink=%d)%n",
+        joint ? "" : " (no joint consensus)", (t1 - t0) / (double) n, (bytes1 - bytes0) / (double) n, n, sink);
     System.out.println(OperatorBuilder.of("replace-rule-down-peer", cluster, region)
         .removePeer(3).addPeer(Regions.voter(4)).build(OpKind.REPLICA.bit(), 0).orElseThrow());
   }
