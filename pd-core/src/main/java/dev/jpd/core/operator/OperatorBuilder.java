@@ -60,6 +60,8 @@ public final class OperatorBuilder {
   /** An immutable empty list until the first error. */
   List<String> errors = List.of();
 
+  private static final long[] NO_STORES = {};
+
   final PeerMap originPeers;
   /** Stores of pending or down peers (unordered, may repeat; usually empty). */
   private final long[] unhealthyStores;
@@ -101,8 +103,6 @@ public final class OperatorBuilder {
     }
     targetPeers = originPeers.copy(1);
   }
-
-  private static final long[] NO_STORES = {};
 
   private static long[] unhealthyStores(RegionInfo region) {
     List<Metapb.Peer> pending = region.pendingPeers();
@@ -270,9 +270,9 @@ public final class OperatorBuilder {
     if (!peers.containsKey(targetLeaderStoreId)) {
       targetLeaderStoreId = 0;
     }
-    PeerMap target = new PeerMap();
-    for (Map.Entry<Long, Metapb.Peer> e : peers.entrySet()) {
-      target.put(e.getValue());
+    PeerMap target = new PeerMap(peers.size());
+    for (Metapb.Peer p : peers.values()) {
+      target.put(p); // each key was checked above to be its peer's store id
     }
     targetPeers = target;
     return this;

@@ -110,7 +110,9 @@ final class StepPlanner {
     if (err != null) {
       return err;
     }
-    return useJointConsensus ? buildWithJointConsensus() : new PairPlanner(this, b.originPeers).build();
+    return useJointConsensus
+        ? buildWithJointConsensus()
+        : new PairPlanner(this, b.originPeers).build();
   }
 
   // ---- prepare ----

@@ -34,7 +34,8 @@ final class BuildBench {
     long t1 = System.nanoTime();
     long bytes1 = mx.getThreadAllocatedBytes(tid);
     System.out.printf("build replace-down-voter%s: %.1f ns/op, %.1f bytes/op (n=%d, sink=%d)%n",
-        joint ? "" : " (no joint consensus)", (t1 - t0) / (double) n, (bytes1 - bytes0) / (double) n, n, sink);
+        joint ? "" : " (no joint consensus)", (t1 - t0) / (double) n,
+        (bytes1 - bytes0) / (double) n, n, sink);
     System.out.println(OperatorBuilder.of("replace-rule-down-peer", cluster, region)
         .removePeer(3).addPeer(Regions.voter(4)).build(OpKind.REPLICA.bit(), 0).orElseThrow());
   }
