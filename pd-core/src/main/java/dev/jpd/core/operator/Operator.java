@@ -2,14 +2,13 @@ package dev.jpd.core.operator;
 
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.proto.Metapb;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * One operator: the steps that change one region, what produced them, and how far they got
@@ -19,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * progress does: the index of the current step only moves forward and is advanced by {@link
  * #check} from what the region reports; the status moves along {@link OpStatus}'s table and
  * nowhere else. Heartbeats of one region may be handled on different threads, so the step index
- * and finish times are atomics and status transitions are synchronized; none of it blocks.
+ * and finish times are updated atomically (VarHandles on plain fields, not Atomic* objects: one
+ * operator is built per region when a store goes down) and status transitions are synchronized;
+ * none of it blocks.
  *
  * <p>Timeouts are per step, counted from when the previous step finished (or the operator
  * started) and sized by the region's approximate size when the operator was made, so a large
@@ -39,9 +40,24 @@ public final class Operator {
   private final List<OpStep> steps;
   private final long createMillis;
 
-  private final AtomicInteger currentStep = new AtomicInteger();
-  private final AtomicLongArray stepFinishMillis;
-  private final Map<OpStatus, Long> reached = new EnumMap<>(OpStatus.class);
+  private static final VarHandle CURRENT_STEP;
+  private static final VarHandle FINISH_MILLIS = MethodHandles.arrayElementVarHandle(long[].class);
+
+  static {
+    try {
+      CURRENT_STEP =
+          MethodHandles.lookup().findVarHandle(Operator.class, "currentStep", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile int currentStep; // only grows, by CURRENT_STEP
+  private final long[] stepFinishMillis; // each 0 until set once, by FINISH_MILLIS
+  // OpStatus's table is a path (CREATED, maybe STARTED, maybe one final status), so two times
+  // record every status reached; -1 until then, as reachedMillis reports it.
+  private long startedMillis = -1; // guarded by this
+  private long endedMillis = -1; // guarded by this
   private final Map<String, String> additionalInfo = new ConcurrentHashMap<>();
   private OpStatus status = OpStatus.CREATED; // guarded by this
   private volatile CancelReason cancelReason;
@@ -69,8 +85,7 @@ public final class Operator {
     this.priority = OpKind.ADMIN.in(kinds) ? Priority.URGENT : priority;
     this.steps = List.copyOf(steps);
     this.createMillis = createMillis;
-    this.stepFinishMillis = new AtomicLongArray(this.steps.size());
-    reached.put(OpStatus.CREATED, createMillis);
+    this.stepFinishMillis = new long[this.steps.size()];
   }
 
   public String desc() {
@@ -125,7 +140,7 @@ public final class Operator {
 
   /** Index of the first step not yet seen finished; {@link #len()} when all are. */
   public int currentStepIndex() {
-    return currentStep.get();
+    return currentStep;
   }
 
   public long createMillis() {
@@ -149,7 +164,11 @@ public final class Operator {
 
   /** When the status was reached (unix millis), or -1. */
   public synchronized long reachedMillis(OpStatus s) {
-    return reached.getOrDefault(s, -1L);
+    return switch (s) {
+      case CREATED -> createMillis;
+      case STARTED -> startedMillis;
+      default -> s == status ? endedMillis : -1;
+    };
   }
 
   public long startMillis() {
@@ -166,7 +185,11 @@ public final class Operator {
       return false;
     }
     status = next;
-    reached.put(next, nowMillis);
+    if (next == OpStatus.STARTED) {
+      startedMillis = nowMillis;
+    } else {
+      endedMillis = nowMillis;
+    }
     return true;
   }
 
@@ -210,10 +233,10 @@ public final class Operator {
       return null;
     }
     OpStep result = null;
-    for (int i = currentStep.get(); i < steps.size(); i++) {
+    for (int i = currentStep; i < steps.size(); i++) {
       if (steps.get(i).isFinish(region)) {
-        stepFinishMillis.compareAndSet(i, 0, nowMillis);
-        currentStep.accumulateAndGet(i + 1, Math::max);
+        FINISH_MILLIS.compareAndSet(stepFinishMillis, i, 0L, nowMillis);
+        advanceCurrentStep(i + 1);
       } else {
         result = steps.get(i);
         break;
@@ -225,7 +248,7 @@ public final class Operator {
 
   /** STARTED with every step finished → SUCCESS; true if it succeeded now. */
   public boolean checkSuccess(long nowMillis) {
-    return currentStep.get() >= steps.size() && status() == OpStatus.STARTED
+    return currentStep >= steps.size() && status() == OpStatus.STARTED
         && to(OpStatus.SUCCESS, nowMillis);
   }
 
@@ -237,7 +260,7 @@ public final class Operator {
     if (checkSuccess(nowMillis) || status() != OpStatus.STARTED) {
       return false;
     }
-    int i = currentStep.get();
+    int i = currentStep;
     if (i >= steps.size()) {
       return false;
     }
@@ -252,7 +275,7 @@ public final class Operator {
   public long stepStartMillis(int i) {
     long start = startMillis();
     for (int j = i - 1; j >= 0; j--) {
-      long f = stepFinishMillis.get(j);
+      long f = (long) FINISH_MILLIS.getVolatile(stepFinishMillis, j);
       if (f != 0) {
         return Math.max(f, start);
       }
@@ -262,7 +285,15 @@ public final class Operator {
 
   /** When step i was seen finished (unix millis), or 0. */
   public long stepFinishMillis(int i) {
-    return stepFinishMillis.get(i);
+    return (long) FINISH_MILLIS.getVolatile(stepFinishMillis, i);
+  }
+
+  /** Raises the current step index to at least {@code next}. */
+  private void advanceCurrentStep(int next) {
+    int cur;
+    while ((cur = currentStep) < next && !CURRENT_STEP.compareAndSet(this, cur, next)) {
+      // another thread moved it; look again
+    }
   }
 
   /**
@@ -270,7 +301,7 @@ public final class Operator {
    * region: the current step may have taken effect in this very heartbeat.
    */
   public long confVerChanged(RegionInfo region) {
-    int current = Math.min(currentStep.get(), steps.size() - 1);
+    int current = Math.min(currentStep, steps.size() - 1);
     long total = 0;
     for (int i = 0; i <= current; i++) {
       total += steps.get(i).confVerChanged(region);
@@ -280,7 +311,7 @@ public final class Operator {
 
   /** Adds the influence of the steps not yet finished. */
   public void unfinishedInfluence(OpInfluence influence, RegionInfo region) {
-    for (int i = currentStep.get(); i < steps.size(); i++) {
+    for (int i = currentStep; i < steps.size(); i++) {
       steps.get(i).influence(influence, region);
     }
   }
@@ -310,7 +341,7 @@ public final class Operator {
     }
     return desc + " {" + brief + "} (kind:" + OpKind.toString(kinds) + ", region:" + regionId
         + "(" + epoch.getVersion() + ", " + epoch.getConfVer() + "), priority:" + priority.pdName()
-        + ", currentStep:" + currentStep.get() + ", size:" + approximateSize + ", steps:["
+        + ", currentStep:" + currentStep + ", size:" + approximateSize + ", steps:["
         + String.join(", ", s) + "], timeout:[" + timeout().toSeconds() + "s]) status:" + status();
   }
 }

@@ -3,10 +3,10 @@ package dev.jpd.core.operator;
 import dev.jpd.core.region.RegionInfo;
 import dev.jpd.core.store.StoreInfo;
 import dev.jpd.proto.Metapb;
+import dev.jpd.proto.Pdpb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -31,6 +31,10 @@ import java.util.TreeSet;
  * plan is pairs of add-learner/promote, transfer-leader and remove, chosen by PD's preferences.
  * {@link OpKind#REGION} and {@link OpKind#LEADER} are added by the steps generated.
  *
+ * <p>Cost. A store going Down makes one such operator per region it held, so building is kept
+ * cheap in allocation: peers are held in {@link PeerMap}s (store-id-ordered arrays, no boxing),
+ * the region's peer list is read once, and the sets that are usually empty share empty values.
+ *
  * <p>Not thread-safe; one builder per operator.
  */
 public final class OperatorBuilder {
@@ -53,15 +57,22 @@ public final class OperatorBuilder {
   final String desc;
   final BuilderCluster cluster;
   final RegionInfo region;
-  final List<String> errors = new ArrayList<>();
+  /** An immutable empty list until the first error. */
+  List<String> errors = List.of();
 
-  final TreeMap<Long, Metapb.Peer> originPeers = new TreeMap<>();
-  final Set<Long> unhealthyStores = new TreeSet<>();
+  private static final long[] NO_STORES = {};
+
+  final PeerMap originPeers;
+  /** Stores of pending or down peers (unordered, may repeat; usually empty). */
+  private final long[] unhealthyStores;
+  /** Whether the region reported a peer in a joint-state role. */
+  private final boolean originJoint;
   final long originLeaderStoreId;
 
-  TreeMap<Long, Metapb.Peer> targetPeers;
+  PeerMap targetPeers;
   long targetLeaderStoreId;
-  final List<Long> targetLeaderStoreIds = new ArrayList<>();
+  /** Ascending; an immutable empty list until {@link #setLeaders} adds one. */
+  List<Long> targetLeaderStoreIds = List.of();
   Map<Long, Role> expectedRoles = Map.of();
 
   boolean skipOriginJointStateCheck;
@@ -73,22 +84,56 @@ public final class OperatorBuilder {
     this.desc = desc;
     this.cluster = cluster;
     this.region = region;
-    for (Metapb.Peer p : region.peers()) {
+    List<Metapb.Peer> peers = region.peers(); // builds the list: read it once
+    originPeers = new PeerMap(peers.size());
+    boolean joint = false;
+    for (Metapb.Peer p : peers) {
+      joint |= inJointState(p);
       if (p.getStoreId() == 0) {
-        errors.add("cannot build operator for region " + region.id() + " with a peer on store 0");
+        error("cannot build operator for region " + region.id() + " with a peer on store 0");
         continue;
       }
-      originPeers.put(p.getStoreId(), p);
+      originPeers.put(p);
     }
-    for (Metapb.Peer p : region.pendingPeers()) {
-      unhealthyStores.add(p.getStoreId());
-    }
-    region.downPeers().forEach(d -> unhealthyStores.add(d.getPeer().getStoreId()));
+    originJoint = joint;
+    unhealthyStores = unhealthyStores(region);
     originLeaderStoreId = region.leaderStoreId();
     if (!originPeers.containsKey(originLeaderStoreId)) {
-      errors.add("cannot build operator for region " + region.id() + " with no leader");
+      error("cannot build operator for region " + region.id() + " with no leader");
     }
-    targetPeers = new TreeMap<>(originPeers);
+    targetPeers = originPeers.copy(1);
+  }
+
+  private static long[] unhealthyStores(RegionInfo region) {
+    List<Metapb.Peer> pending = region.pendingPeers();
+    List<Pdpb.PeerStats> down = region.downPeers();
+    if (pending.isEmpty() && down.isEmpty()) {
+      return NO_STORES;
+    }
+    long[] out = new long[pending.size() + down.size()];
+    int n = 0;
+    for (Metapb.Peer p : pending) {
+      out[n++] = p.getStoreId();
+    }
+    for (Pdpb.PeerStats d : down) {
+      out[n++] = d.getPeer().getStoreId();
+    }
+    return out;
+  }
+
+  /** Whether the store holds a pending or down peer. */
+  boolean isUnhealthy(long storeId) {
+    for (long s : unhealthyStores) {
+      if (s == storeId) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The role expected of the store's peer, or null (no boxing when none were set). */
+  Role expectedRole(long storeId) {
+    return expectedRoles.isEmpty() ? null : expectedRoles.get(storeId);
   }
 
   /** A builder for the region as reported; {@code desc} is PD's operator description. */
@@ -123,7 +168,7 @@ public final class OperatorBuilder {
     if (storeError != null) {
       return error("cannot add peer " + brief(peer) + ": " + storeError);
     }
-    targetPeers.put(store, peer);
+    targetPeers.put(peer);
     return this;
   }
 
@@ -148,10 +193,10 @@ public final class OperatorBuilder {
     if (p.getRole() != Metapb.PeerRole.Learner) {
       return error("cannot promote peer on store " + storeId + ": is not learner");
     }
-    if (unhealthyStores.contains(storeId)) {
+    if (isUnhealthy(storeId)) {
       return error("cannot promote peer on store " + storeId + ": unhealthy");
     }
-    targetPeers.put(storeId, p.toBuilder().setRole(Metapb.PeerRole.Voter).build());
+    targetPeers.put(p.toBuilder().setRole(Metapb.PeerRole.Voter).build());
     return this;
   }
 
@@ -164,7 +209,7 @@ public final class OperatorBuilder {
     if (p.getRole() == Metapb.PeerRole.Learner) {
       return error("cannot demote voter on store " + storeId + ": is already learner");
     }
-    targetPeers.put(storeId, p.toBuilder().setRole(Metapb.PeerRole.Learner).build());
+    targetPeers.put(p.toBuilder().setRole(Metapb.PeerRole.Learner).build());
     return this;
   }
 
@@ -177,7 +222,7 @@ public final class OperatorBuilder {
     if (p.getRole() == Metapb.PeerRole.Learner) {
       return error("cannot transfer leader to store " + storeId + ": not voter");
     }
-    if (unhealthyStores.contains(storeId)) {
+    if (isUnhealthy(storeId)) {
       return error("cannot transfer leader to store " + storeId + ": unhealthy");
     }
     targetLeaderStoreId = storeId;
@@ -191,7 +236,10 @@ public final class OperatorBuilder {
   public OperatorBuilder setLeaders(List<Long> storeIds) {
     for (long id : new TreeSet<>(storeIds)) {
       Metapb.Peer p = targetPeers.get(id);
-      if (p != null && p.getRole() != Metapb.PeerRole.Learner && !unhealthyStores.contains(id)) {
+      if (p != null && p.getRole() != Metapb.PeerRole.Learner && !isUnhealthy(id)) {
+        if (targetLeaderStoreIds.isEmpty()) {
+          targetLeaderStoreIds = new ArrayList<>();
+        }
         targetLeaderStoreIds.add(id);
       }
     }
@@ -207,12 +255,12 @@ public final class OperatorBuilder {
     for (Map.Entry<Long, Metapb.Peer> e : new TreeMap<>(peers).entrySet()) {
       Metapb.Peer p = e.getValue();
       if (p == null || e.getKey() == 0 || p.getStoreId() != e.getKey() || inJointState(p)) {
-        errors.add("setPeers with mismatch peers: store " + e.getKey() + " -> "
+        error("setPeers with mismatch peers: store " + e.getKey() + " -> "
             + (p == null ? "null" : brief(p)));
       } else if (!originPeers.containsKey(e.getKey())) {
         String storeError = checkTargetStore(e.getKey());
         if (storeError != null) {
-          errors.add("cannot add peer " + brief(p) + ": " + storeError);
+          error("cannot add peer " + brief(p) + ": " + storeError);
         }
       }
     }
@@ -222,7 +270,11 @@ public final class OperatorBuilder {
     if (!peers.containsKey(targetLeaderStoreId)) {
       targetLeaderStoreId = 0;
     }
-    targetPeers = new TreeMap<>(peers);
+    PeerMap target = new PeerMap(peers.size());
+    for (Metapb.Peer p : peers.values()) {
+      target.put(p); // each key was checked above to be its peer's store id
+    }
+    targetPeers = target;
     return this;
   }
 
@@ -287,11 +339,12 @@ public final class OperatorBuilder {
    * REGION and LEADER as the steps need; or every error found.
    */
   public BuildResult<Operator> build(int kinds, long nowMillis) {
-    List<String> all = new ArrayList<>(errors);
-    if (!skipOriginJointStateCheck && Steps.inJointState(region)) {
-      all.add("cannot build operator for region " + region.id() + " which is in joint state");
-    }
-    if (!all.isEmpty()) {
+    boolean jointError = !skipOriginJointStateCheck && originJoint;
+    if (!errors.isEmpty() || jointError) {
+      List<String> all = new ArrayList<>(errors);
+      if (jointError) {
+        all.add("cannot build operator for region " + region.id() + " which is in joint state");
+      }
       return BuildResult.failed(all);
     }
     StepPlanner planner = new StepPlanner(this);
@@ -304,6 +357,9 @@ public final class OperatorBuilder {
   }
 
   private OperatorBuilder error(String message) {
+    if (errors.isEmpty()) {
+      errors = new ArrayList<>();
+    }
     errors.add(message);
     return this;
   }

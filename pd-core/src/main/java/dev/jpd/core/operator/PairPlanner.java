@@ -1,9 +1,6 @@
 package dev.jpd.core.operator;
 
 import dev.jpd.proto.Metapb;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.ToIntFunction;
 
 /**
  * Plans without joint consensus (PD's {@code buildStepsWithoutJointConsensus}): repeatedly picks
@@ -37,17 +34,12 @@ final class PairPlanner {
   }
 
   private final StepPlanner p;
-  private final List<ToIntFunction<Plan>> prefer;
+  /** The membership as the steps emitted so far leave it. */
+  private final PeerMap current;
 
-  PairPlanner(StepPlanner p) {
+  PairPlanner(StepPlanner p, PeerMap originPeers) {
     this.p = p;
-    this.prefer = List.of(
-        this::preferReplaceByNearest, // 1: safety of replicas
-        this::preferUpStoreAsLeader, // 2-3: speed (no snapshot from an offline store)
-        this::preferOldPeerAsLeader,
-        this::preferAddOrPromoteTargetLeader, // 4-6: fewer leader transfers
-        this::preferTargetLeader,
-        this::preferLessLeaderTransfer);
+    this.current = originPeers.copy(2);
   }
 
   /** Emits the plans; returns null, or why it could not. */
@@ -62,11 +54,13 @@ final class PairPlanner {
         p.addKinds(OpKind.LEADER.bit());
       }
       if (plan.add() != null) {
-        p.execAddPeer(plan.add());
+        p.execAddPeer(plan.add(), false);
+        current.put(plan.add());
         p.addKinds(OpKind.REGION.bit());
       }
       if (plan.promote() != null) {
         p.execPromoteLearner(plan.promote());
+        current.put(plan.promote());
       }
       if (plan.leaderBeforeRemove() != 0 && plan.leaderBeforeRemove() != p.currentLeaderStoreId) {
         p.execTransferLeader(plan.leaderBeforeRemove());
@@ -74,16 +68,17 @@ final class PairPlanner {
       }
       if (plan.remove() != null) {
         p.execRemovePeer(plan.remove());
+        current.remove(plan.removeStore());
         p.addKinds(OpKind.REGION.bit());
       }
     }
     p.setTargetLeaderIfNotExist();
     long target = p.targetLeaderStoreId();
-    if (target != 0 && p.currentLeaderStoreId != target && p.currentPeers.containsKey(target)) {
+    if (target != 0 && p.currentLeaderStoreId != target && current.containsKey(target)) {
       p.execTransferLeader(target);
       p.addKinds(OpKind.LEADER.bit());
     }
-    if (p.steps.isEmpty()) {
+    if (p.stepCount() == 0) {
       return "no operator step is built";
     }
     return null;
@@ -105,21 +100,32 @@ final class PairPlanner {
 
   private Plan planReplace() {
     Plan best = Plan.EMPTY;
+    PeerMap toAdd = p.toAdd();
+    PeerMap toRemove = p.toRemove();
+    PeerMap toPromote = p.toPromote();
     // add voter + remove voter, or add learner + remove learner
-    for (Metapb.Peer add : addable()) {
-      for (Metapb.Peer remove : p.toRemove().values()) {
+    for (int a = 0; a < toAdd.size(); a++) {
+      Metapb.Peer add = toAdd.peerAt(a);
+      if (!addable(add)) {
+        continue;
+      }
+      for (int r = 0; r < toRemove.size(); r++) {
+        Metapb.Peer remove = toRemove.peerAt(r);
         if (StepPlanner.isLearner(add) == StepPlanner.isLearner(remove)) {
           best = planReplaceLeaders(best, new Plan(0, 0, add, remove, null));
         }
       }
     }
     // add learner + promote learner + remove voter
-    for (Metapb.Peer promote : p.toPromote().values()) {
-      for (Metapb.Peer add : addable()) {
-        if (!StepPlanner.isLearner(add)) {
+    for (int pr = 0; pr < toPromote.size(); pr++) {
+      Metapb.Peer promote = toPromote.peerAt(pr);
+      for (int a = 0; a < toAdd.size(); a++) {
+        Metapb.Peer add = toAdd.peerAt(a);
+        if (!addable(add) || !StepPlanner.isLearner(add)) {
           continue;
         }
-        for (Metapb.Peer remove : p.toRemove().values()) {
+        for (int r = 0; r < toRemove.size(); r++) {
+          Metapb.Peer remove = toRemove.peerAt(r);
           if (!StepPlanner.isLearner(remove) && add.getStoreId() != remove.getStoreId()) {
             best = planReplaceLeaders(best, new Plan(0, 0, add, remove, promote));
           }
@@ -129,37 +135,33 @@ final class PairPlanner {
     return best;
   }
 
-  /** Peers to add whose store no longer holds a peer (a store's old peer goes first). */
-  private List<Metapb.Peer> addable() {
-    List<Metapb.Peer> out = new ArrayList<>();
-    for (Metapb.Peer a : p.toAdd().values()) {
-      if (!p.currentPeers.containsKey(a.getStoreId())) {
-        out.add(a);
-      }
-    }
-    return out;
+  /** A peer to add can be added once its store no longer holds a peer (the old one goes first). */
+  private boolean addable(Metapb.Peer add) {
+    return !current.containsKey(add.getStoreId());
   }
 
   /** Tries every leader before the add and before the remove; keeps the best plan. */
   private Plan planReplaceLeaders(Plan best, Plan next) {
-    for (Metapb.Peer beforeAdd : p.currentPeers.values()) {
+    for (int i = 0; i < current.size(); i++) {
+      Metapb.Peer beforeAdd = current.peerAt(i);
       if (!p.allowLeader(beforeAdd, false)) {
         continue;
       }
       long lba = beforeAdd.getStoreId();
-      for (Metapb.Peer beforeRemove : p.currentPeers.values()) {
+      for (int j = 0; j < current.size(); j++) {
+        Metapb.Peer beforeRemove = current.peerAt(j);
         if (beforeRemove.getStoreId() != next.removeStore() && p.allowLeader(beforeRemove, false)) {
-          best = better(best, next.withLeaders(lba, beforeRemove.getStoreId()));
+          best = better(best, next, lba, beforeRemove.getStoreId());
         }
       }
       Metapb.Peer promote = next.promote();
       if (promote != null && promote.getStoreId() != next.removeStore()
           && p.allowLeader(promote, false)) {
-        best = better(best, next.withLeaders(lba, promote.getStoreId()));
+        best = better(best, next, lba, promote.getStoreId());
       }
       if (next.add() != null && next.addStore() != next.removeStore()
           && p.allowLeader(next.add(), false)) {
-        best = better(best, next.withLeaders(lba, next.addStore()));
+        best = better(best, next, lba, next.addStore());
       }
     }
     return best;
@@ -167,15 +169,19 @@ final class PairPlanner {
 
   private Plan planPromote() {
     return p.toPromote().isEmpty() ? Plan.EMPTY
-        : new Plan(0, 0, null, null, p.toPromote().firstEntry().getValue());
+        : new Plan(0, 0, null, null, p.toPromote().peerAt(0));
   }
 
   private Plan planRemove() {
     Plan best = Plan.EMPTY;
-    for (Metapb.Peer r : p.toRemove().values()) {
-      for (Metapb.Peer leader : p.currentPeers.values()) {
+    PeerMap toRemove = p.toRemove();
+    for (int i = 0; i < toRemove.size(); i++) {
+      Metapb.Peer r = toRemove.peerAt(i);
+      Plan remove = new Plan(0, 0, null, r, null);
+      for (int j = 0; j < current.size(); j++) {
+        Metapb.Peer leader = current.peerAt(j);
         if (p.allowLeader(leader, false) && leader.getStoreId() != r.getStoreId()) {
-          best = better(best, new Plan(0, leader.getStoreId(), null, r, null));
+          best = better(best, remove, 0, leader.getStoreId());
         }
       }
     }
@@ -184,21 +190,66 @@ final class PairPlanner {
 
   private Plan planAdd() {
     Plan best = Plan.EMPTY;
-    for (Metapb.Peer a : addable()) {
-      for (Metapb.Peer leader : p.currentPeers.values()) {
+    PeerMap toAdd = p.toAdd();
+    for (int i = 0; i < toAdd.size(); i++) {
+      Metapb.Peer a = toAdd.peerAt(i);
+      if (!addable(a)) {
+        continue;
+      }
+      Plan add = new Plan(0, 0, a, null, null);
+      for (int j = 0; j < current.size(); j++) {
+        Metapb.Peer leader = current.peerAt(j);
         if (p.allowLeader(leader, false)) {
-          best = better(best, new Plan(leader.getStoreId(), 0, a, null, null));
+          best = better(best, add, leader.getStoreId(), 0);
         }
       }
     }
     return best;
   }
 
-  private Plan better(Plan best, Plan next) {
-    if (best.isEmpty()) {
-      return next;
+  /**
+   * {@code best}, or {@code next} with these leaders when that is better. Candidates are scored
+   * with their leaders passed alongside, so a plan is allocated only when it wins.
+   */
+  private Plan better(Plan best, Plan next, long beforeAdd, long beforeRemove) {
+    if (best.isEmpty() || compare(best, next, beforeAdd, beforeRemove) < 0) {
+      return next.withLeaders(beforeAdd, beforeRemove);
     }
-    return StepPlanner.compare(prefer, best, next) < 0 ? next : best;
+    return best;
+  }
+
+  /**
+   * By PD's preferences, most important first; negative when {@code next} with these leaders is
+   * better than {@code best} with its own.
+   */
+  private int compare(Plan best, Plan next, long nextBeforeAdd, long nextBeforeRemove) {
+    long bestBeforeAdd = best.leaderBeforeAdd();
+    long bestBeforeRemove = best.leaderBeforeRemove();
+    // 1: safety of replicas
+    int c = Integer.compare(preferReplaceByNearest(best), preferReplaceByNearest(next));
+    // 2-3: speed (no snapshot from an offline store)
+    if (c == 0) {
+      c = Integer.compare(preferUpStoreAsLeader(best, bestBeforeAdd),
+          preferUpStoreAsLeader(next, nextBeforeAdd));
+    }
+    if (c == 0) {
+      c = Integer.compare(preferOldPeerAsLeader(best, bestBeforeAdd, bestBeforeRemove),
+          preferOldPeerAsLeader(next, nextBeforeAdd, nextBeforeRemove));
+    }
+    // 4-6: fewer leader transfers
+    if (c == 0) {
+      c = Integer.compare(preferAddOrPromoteTargetLeader(best),
+          preferAddOrPromoteTargetLeader(next));
+    }
+    if (c == 0) {
+      c = Integer.compare(preferTargetLeader(bestBeforeAdd, bestBeforeRemove),
+          preferTargetLeader(nextBeforeAdd, nextBeforeRemove));
+    }
+    if (c == 0) {
+      c = Integer.compare(preferLessLeaderTransfer(bestBeforeAdd, bestBeforeRemove),
+          preferLessLeaderTransfer(nextBeforeAdd, nextBeforeRemove));
+    }
+    return c;
   }
 
   // ---- preferences: a higher score is better ----
@@ -216,17 +267,17 @@ final class PairPlanner {
   }
 
   /** Avoid sending the snapshot from a store that is going away. */
-  private int preferUpStoreAsLeader(Plan plan) {
-    return plan.add() == null || p.storeUp(plan.leaderBeforeAdd()) ? 1 : 0;
+  private int preferUpStoreAsLeader(Plan plan, long beforeAdd) {
+    return plan.add() == null || p.storeUp(beforeAdd) ? 1 : 0;
   }
 
   /** A newly added peer may reject leadership (tikv/tikv#3819): prefer older peers. */
-  private int preferOldPeerAsLeader(Plan plan) {
-    int ret = -p.peerAddStep.getOrDefault(plan.leaderBeforeAdd(), 0);
-    if (plan.add() != null && plan.addStore() == plan.leaderBeforeRemove()) {
-      ret -= p.steps.size() + 1;
+  private int preferOldPeerAsLeader(Plan plan, long beforeAdd, long beforeRemove) {
+    int ret = -p.peerAddStep(beforeAdd);
+    if (plan.add() != null && plan.addStore() == beforeRemove) {
+      ret -= p.stepCount() + 1;
     } else {
-      ret -= p.peerAddStep.getOrDefault(plan.leaderBeforeRemove(), 0);
+      ret -= p.peerAddStep(beforeRemove);
     }
     return ret;
   }
@@ -244,20 +295,20 @@ final class PairPlanner {
   }
 
   /** Move the leader to the target leader when it has to move anyway. */
-  private int preferTargetLeader(Plan plan) {
+  private int preferTargetLeader(long beforeAdd, long beforeRemove) {
     long target = p.targetLeaderStoreId();
     return target == 0
-        || (plan.leaderBeforeRemove() != 0 && plan.leaderBeforeRemove() == target)
-        || (plan.leaderBeforeRemove() == 0 && plan.leaderBeforeAdd() == target) ? 1 : 0;
+        || (beforeRemove != 0 && beforeRemove == target)
+        || (beforeRemove == 0 && beforeAdd == target) ? 1 : 0;
   }
 
   /** Fewer leader transfers make a tidier operator. */
-  private int preferLessLeaderTransfer(Plan plan) {
+  private int preferLessLeaderTransfer(long beforeAdd, long beforeRemove) {
     long current = p.currentLeaderStoreId;
-    boolean removeKeeps = plan.leaderBeforeRemove() == 0;
-    if (plan.leaderBeforeAdd() == 0 || plan.leaderBeforeAdd() == current) {
-      return 2 + (removeKeeps || plan.leaderBeforeRemove() == current ? 1 : 0);
+    boolean removeKeeps = beforeRemove == 0;
+    if (beforeAdd == 0 || beforeAdd == current) {
+      return 2 + (removeKeeps || beforeRemove == current ? 1 : 0);
     }
-    return removeKeeps || plan.leaderBeforeRemove() == plan.leaderBeforeAdd() ? 1 : 0;
+    return removeKeeps || beforeRemove == beforeAdd ? 1 : 0;
   }
 }

@@ -2,40 +2,46 @@ package dev.jpd.core.operator;
 
 import dev.jpd.core.store.StoreInfo;
 import dev.jpd.proto.Metapb;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.LongToIntFunction;
-import java.util.function.ToIntFunction;
 
 /**
  * One planning pass of an {@link OperatorBuilder}: diffs origin and target peers into peers to
  * add, remove, promote and demote, then emits steps with or without joint consensus (PD's
  * {@code prepareBuild}, {@code buildStepsWithJointConsensus}, {@code
  * buildStepsWithoutJointConsensus}). Maps are keyed and iterated by store id, so plans are
- * deterministic. Holds the simulated "current" membership and leader as the steps are emitted.
+ * deterministic. Holds the simulated current leader as the steps are emitted; the simulated
+ * membership is {@link PairPlanner}'s, the only plan that reads it.
+ *
+ * <p>Cost note: this runs once per operator, and a Down store means one operator per region it
+ * held, so the sets are {@link PeerMap}s, steps go into a plain array, the add-step record is two
+ * small arrays and leader preferences are a method, not a list of lambdas. The joint plan makes
+ * no role-changed peer copies: an added voter is emitted as a learner by flag, and demoted
+ * voters stay their origin peers (only store and id are read). Loops that emit steps take the
+ * first peer of a set until it is empty: each emit removes that peer, so this is the same order
+ * as iterating a snapshot of the set, without the copy.
  */
 final class StepPlanner {
   private final OperatorBuilder b;
-  private final TreeMap<Long, Metapb.Peer> toAdd = new TreeMap<>();
-  private final TreeMap<Long, Metapb.Peer> toRemove = new TreeMap<>();
-  private TreeMap<Long, Metapb.Peer> toPromote = new TreeMap<>();
-  private TreeMap<Long, Metapb.Peer> toDemote = new TreeMap<>();
-  final TreeMap<Long, Metapb.Peer> currentPeers;
+  private final PeerMap toAdd = new PeerMap();
+  private final PeerMap toRemove = new PeerMap();
+  private final PeerMap toPromote = new PeerMap();
+  /** Voters to demote, as their origin peers: only store and peer id are read. */
+  private final PeerMap toDemote = new PeerMap();
   long currentLeaderStoreId;
   long targetLeaderStoreId;
-  final List<OpStep> steps = new ArrayList<>();
-  /** At which step count a peer was added (later adds make worse leaders). */
-  final Map<Long, Integer> peerAddStep = new HashMap<>();
+  private OpStep[] steps = new OpStep[6];
+  private int stepCount;
+  /** At which step count a peer was added (later adds make worse leaders); parallel arrays. */
+  private long[] addedStores = NO_STORES;
+  private int[] addedAtStep = NO_STEPS;
+  private int addedCount;
   private boolean useJointConsensus;
   private int kinds;
   private String brief = "";
 
   StepPlanner(OperatorBuilder b) {
     this.b = b;
-    this.currentPeers = new TreeMap<>(b.originPeers);
     this.currentLeaderStoreId = b.originLeaderStoreId;
     this.targetLeaderStoreId = b.targetLeaderStoreId;
   }
@@ -48,8 +54,49 @@ final class StepPlanner {
     return kinds;
   }
 
+  private static final long[] NO_STORES = {};
+  private static final int[] NO_STEPS = {};
+
+  /** The steps emitted, as an immutable list. */
   List<OpStep> steps() {
-    return steps;
+    return immutable(steps, stepCount);
+  }
+
+  int stepCount() {
+    return stepCount;
+  }
+
+  private void addStep(OpStep step) {
+    if (stepCount == steps.length) {
+      steps = Arrays.copyOf(steps, stepCount * 2);
+    }
+    steps[stepCount++] = step;
+  }
+
+  /** At which step count the peer on the store was added, 0 if it was not. */
+  int peerAddStep(long storeId) {
+    for (int i = 0; i < addedCount; i++) {
+      if (addedStores[i] == storeId) {
+        return addedAtStep[i];
+      }
+    }
+    return 0;
+  }
+
+  private void setPeerAddStep(long storeId, int step) {
+    for (int i = 0; i < addedCount; i++) {
+      if (addedStores[i] == storeId) {
+        addedAtStep[i] = step;
+        return;
+      }
+    }
+    if (addedCount == addedStores.length) {
+      int capacity = Math.max(2, addedCount * 2);
+      addedStores = Arrays.copyOf(addedStores, capacity);
+      addedAtStep = Arrays.copyOf(addedAtStep, capacity);
+    }
+    addedStores[addedCount] = storeId;
+    addedAtStep[addedCount++] = step;
   }
 
   long targetLeaderStoreId() {
@@ -63,57 +110,63 @@ final class StepPlanner {
     if (err != null) {
       return err;
     }
-    return useJointConsensus ? buildWithJointConsensus() : new PairPlanner(this).build();
+    return useJointConsensus
+        ? buildWithJointConsensus()
+        : new PairPlanner(this, b.originPeers).build();
   }
 
   // ---- prepare ----
 
   private String prepare() {
     useJointConsensus = b.cluster.jointConsensus();
+    PeerMap origin = b.originPeers;
+    PeerMap target = b.targetPeers;
     boolean anyVoter = false;
-    for (Metapb.Peer p : b.targetPeers.values()) {
-      anyVoter |= !isLearner(p);
+    for (int i = 0; i < target.size(); i++) {
+      anyVoter |= !isLearner(target.peerAt(i));
     }
     if (!anyVoter) {
       return "cannot create operator: target peers have no voter";
     }
-    for (Metapb.Peer o : b.originPeers.values()) {
-      Metapb.Peer n = b.targetPeers.get(o.getStoreId());
+    for (int i = 0; i < origin.size(); i++) {
+      Metapb.Peer o = origin.peerAt(i);
+      Metapb.Peer n = target.get(o.getStoreId());
       if (n == null) {
-        toRemove.put(o.getStoreId(), o);
+        toRemove.put(o);
         continue;
       }
       if (isLearner(o) && !isLearner(n)) {
-        toPromote.put(n.getStoreId(), withRoleOf(o, n));
+        toPromote.put(withRoleOf(o, n));
       } else if (!isLearner(o) && isLearner(n)) {
         if (useJointConsensus) {
-          toDemote.put(n.getStoreId(), withRoleOf(o, n));
+          toDemote.put(o);
         } else {
-          toRemove.put(o.getStoreId(), o); // re-added as a learner below
+          toRemove.put(o); // re-added as a learner below
         }
       }
     }
-    for (Metapb.Peer n : b.targetPeers.values()) {
-      Metapb.Peer o = b.originPeers.get(n.getStoreId());
+    for (int i = 0; i < target.size(); i++) {
+      Metapb.Peer n = target.peerAt(i);
+      Metapb.Peer o = origin.get(n.getStoreId());
       if (o == null || (!useJointConsensus && !isLearner(o) && isLearner(n))) {
         if (n.getId() == 0 || o != null) {
           n = n.toBuilder().setId(b.cluster.allocPeerId()).build();
         }
-        toAdd.put(n.getStoreId(), n);
+        toAdd.put(n);
       }
     }
-    Metapb.Peer leader = b.targetPeers.get(targetLeaderStoreId);
+    Metapb.Peer leader = target.get(targetLeaderStoreId);
     if (leader == null || isLearner(leader)) {
       targetLeaderStoreId = 0;
     }
     if (targetLeaderStoreId != 0
-        && !allowLeader(b.targetPeers.get(targetLeaderStoreId), b.forceTargetLeader)) {
+        && !allowLeader(target.get(targetLeaderStoreId), b.forceTargetLeader)) {
       return "cannot create operator: target leader store " + targetLeaderStoreId
           + " is not allowed to lead";
     }
     // One simple change needs no joint state, except 2 voters to 1 (tikv/pd#4411).
     if (toAdd.size() + toRemove.size() + toPromote.size() <= 1 && toDemote.isEmpty()
-        && !(toRemove.size() == 1 && b.targetPeers.size() == 1)) {
+        && !(toRemove.size() == 1 && target.size() == 1)) {
       useJointConsensus = false;
     }
     brief = makeBrief();
@@ -125,22 +178,32 @@ final class StepPlanner {
     return origin.toBuilder().setRole(target.getRole()).build();
   }
 
+  /**
+   * PD's brief; store lists read {@code [1 4]}, as PD prints them. A list of one store, the
+   * usual case, is one string concatenation, which allocates only the exact result.
+   */
   private String makeBrief() {
     if (!toAdd.isEmpty() && !toRemove.isEmpty()) {
-      return (b.lightWeight ? "mv light peer" : "mv peer") + ": store " + stores(toRemove)
-          + " to " + stores(toAdd);
+      String mv = b.lightWeight ? "mv light peer" : "mv peer";
+      if (toRemove.size() == 1 && toAdd.size() == 1) {
+        return mv + ": store [" + toRemove.peerAt(0).getStoreId() + "] to ["
+            + toAdd.peerAt(0).getStoreId() + "]";
+      }
+      StringBuilder sb = new StringBuilder(40).append(mv).append(": store ");
+      toRemove.appendStores(sb).append(" to ");
+      return toAdd.appendStores(sb).toString();
     }
     if (!toAdd.isEmpty()) {
-      return "add peer: store " + stores(toAdd);
+      return stores("add peer: store ", toAdd);
     }
     if (!toRemove.isEmpty()) {
-      return "rm peer: store " + stores(toRemove);
+      return stores("rm peer: store ", toRemove);
     }
     if (!toPromote.isEmpty()) {
-      return "promote peer: store " + stores(toPromote);
+      return stores("promote peer: store ", toPromote);
     }
     if (!toDemote.isEmpty()) {
-      return "demote peer: store " + stores(toDemote);
+      return stores("demote peer: store ", toDemote);
     }
     if (!b.targetLeaderStoreIds.isEmpty()) {
       return "evict leader: from store " + b.originLeaderStoreId + " to one in "
@@ -153,19 +216,21 @@ final class StepPlanner {
     return "";
   }
 
-  private static String stores(Map<Long, Metapb.Peer> m) {
-    return m.keySet().toString().replace(",", "");
+  private static String stores(String prefix, PeerMap m) {
+    if (m.size() == 1) {
+      return prefix + "[" + m.peerAt(0).getStoreId() + "]";
+    }
+    return m.appendStores(new StringBuilder(prefix.length() + 16).append(prefix)).toString();
   }
 
   // ---- joint consensus ----
 
   private String buildWithJointConsensus() {
-    for (Metapb.Peer peer : new ArrayList<>(toAdd.values())) {
+    while (!toAdd.isEmpty()) {
+      Metapb.Peer peer = toAdd.peerAt(0); // execAddPeer removes it
+      execAddPeer(peer, true);
       if (!isLearner(peer)) {
-        execAddPeer(peer.toBuilder().setRole(Metapb.PeerRole.Learner).build());
-        toPromote.put(peer.getStoreId(), peer);
-      } else {
-        execAddPeer(peer);
+        toPromote.put(peer);
       }
       kinds |= OpKind.REGION.bit();
     }
@@ -173,9 +238,10 @@ final class StepPlanner {
     if (targetLeaderStoreId == 0) {
       return "no valid leader";
     }
-    for (Metapb.Peer peer : toRemove.values()) {
+    for (int i = 0; i < toRemove.size(); i++) {
+      Metapb.Peer peer = toRemove.peerAt(i);
       if (!isLearner(peer)) {
-        toDemote.put(peer.getStoreId(), peer.toBuilder().setRole(Metapb.PeerRole.Learner).build());
+        toDemote.put(peer);
       }
     }
     Metapb.Peer targetLeaderBefore = b.originPeers.get(targetLeaderStoreId);
@@ -199,8 +265,8 @@ final class StepPlanner {
       execChangePeerV2(true, true);
       kinds |= OpKind.LEADER.bit();
     }
-    for (Metapb.Peer peer : new ArrayList<>(toRemove.values())) {
-      execRemovePeer(peer);
+    while (!toRemove.isEmpty()) {
+      execRemovePeer(toRemove.peerAt(0)); // removes it
       kinds |= OpKind.REGION.bit();
     }
     return null;
@@ -217,36 +283,69 @@ final class StepPlanner {
       }
       return;
     }
-    List<PromoteLearner> promotes = new ArrayList<>();
-    for (Metapb.Peer p : toPromote.values()) {
-      promotes.add(new PromoteLearner(p.getStoreId(), p.getId()));
-      currentPeers.put(p.getStoreId(), p);
-    }
-    List<DemoteVoter> demotes = new ArrayList<>();
-    for (Metapb.Peer p : toDemote.values()) {
-      demotes.add(new DemoteVoter(p.getStoreId(), p.getId()));
-      currentPeers.put(p.getStoreId(), p);
-    }
-    toPromote = new TreeMap<>();
-    toDemote = new TreeMap<>();
+    // Immutable lists, so Enter and Leave share them instead of copying.
+    List<PromoteLearner> promotes = promotes(toPromote);
+    List<DemoteVoter> demotes = demotes(toDemote);
+    toPromote.clear();
+    toDemote.clear();
     if (needEnter) {
-      steps.add(new ChangePeerV2Enter(promotes, demotes));
+      addStep(new ChangePeerV2Enter(promotes, demotes));
     }
     if (needTransferLeader && b.originLeaderStoreId != targetLeaderStoreId) {
       execTransferLeader(targetLeaderStoreId);
     }
     if (!(needEnter && promotes.size() + demotes.size() == 1)) {
-      steps.add(new ChangePeerV2Leave(promotes, demotes));
+      addStep(new ChangePeerV2Leave(promotes, demotes));
     }
+  }
+
+  private static List<PromoteLearner> promotes(PeerMap m) {
+    if (m.size() == 1) { // the usual case, without an array
+      return List.of(new PromoteLearner(m.peerAt(0).getStoreId(), m.peerAt(0).getId()));
+    }
+    PromoteLearner[] out = new PromoteLearner[m.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new PromoteLearner(m.peerAt(i).getStoreId(), m.peerAt(i).getId());
+    }
+    return immutable(out, out.length);
+  }
+
+  private static List<DemoteVoter> demotes(PeerMap m) {
+    if (m.size() == 1) { // the usual case, without an array
+      return List.of(new DemoteVoter(m.peerAt(0).getStoreId(), m.peerAt(0).getId()));
+    }
+    DemoteVoter[] out = new DemoteVoter[m.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new DemoteVoter(m.peerAt(i).getStoreId(), m.peerAt(i).getId());
+    }
+    return immutable(out, out.length);
+  }
+
+  /**
+   * The first n elements as an immutable list. Fixed-arity {@code List.of} keeps its argument
+   * array; the varargs form copies it, so a copied array would be copied twice.
+   */
+  private static <T> List<T> immutable(T[] a, int n) {
+    return switch (n) {
+      case 0 -> List.of();
+      case 1 -> List.of(a[0]);
+      case 2 -> List.of(a[0], a[1]);
+      case 3 -> List.of(a[0], a[1], a[2]);
+      case 4 -> List.of(a[0], a[1], a[2], a[3]);
+      case 5 -> List.of(a[0], a[1], a[2], a[3], a[4]);
+      case 6 -> List.of(a[0], a[1], a[2], a[3], a[4], a[5]);
+      default -> List.of(Arrays.copyOf(a, n));
+    };
   }
 
   /** Seeds the promote/demote sets from a region in a joint state (leave-joint-state). */
   void seedJointState() {
-    for (Metapb.Peer o : b.originPeers.values()) {
+    for (int i = 0; i < b.originPeers.size(); i++) {
+      Metapb.Peer o = b.originPeers.peerAt(i);
       if (o.getRole() == Metapb.PeerRole.IncomingVoter) {
-        toPromote.put(o.getStoreId(), o);
+        toPromote.put(o);
       } else if (o.getRole() == Metapb.PeerRole.DemotingVoter) {
-        toDemote.put(o.getStoreId(), o);
+        toDemote.put(o);
       }
     }
   }
@@ -254,30 +353,28 @@ final class StepPlanner {
   // ---- emitting steps ----
 
   void execTransferLeader(long toStore) {
-    steps.add(new TransferLeader(currentLeaderStoreId, toStore, b.targetLeaderStoreIds));
+    addStep(new TransferLeader(currentLeaderStoreId, toStore, b.targetLeaderStoreIds));
     currentLeaderStoreId = toStore;
   }
 
-  void execAddPeer(Metapb.Peer peer) {
-    steps.add(new AddLearner(peer.getStoreId(), peer.getId(), b.lightWeight));
-    if (!isLearner(peer)) {
-      steps.add(new PromoteLearner(peer.getStoreId(), peer.getId()));
+  /** Adds the peer as a learner, then promotes it unless it is a learner or {@code learnerOnly}. */
+  void execAddPeer(Metapb.Peer peer, boolean learnerOnly) {
+    addStep(new AddLearner(peer.getStoreId(), peer.getId(), b.lightWeight));
+    if (!learnerOnly && !isLearner(peer)) {
+      addStep(new PromoteLearner(peer.getStoreId(), peer.getId()));
     }
-    currentPeers.put(peer.getStoreId(), peer);
-    peerAddStep.put(peer.getStoreId(), steps.size());
+    setPeerAddStep(peer.getStoreId(), stepCount);
     toAdd.remove(peer.getStoreId());
   }
 
   void execPromoteLearner(Metapb.Peer peer) {
-    steps.add(new PromoteLearner(peer.getStoreId(), peer.getId()));
-    currentPeers.put(peer.getStoreId(), peer);
+    addStep(new PromoteLearner(peer.getStoreId(), peer.getId()));
     toPromote.remove(peer.getStoreId());
   }
 
   void execRemovePeer(Metapb.Peer peer) {
     long store = peer.getStoreId();
-    steps.add(new RemovePeer(store, peer.getId(), b.cluster.isStoreDown(store)));
-    currentPeers.remove(store);
+    addStep(new RemovePeer(store, peer.getId(), b.cluster.isStoreDown(store)));
     toRemove.remove(store);
   }
 
@@ -285,15 +382,15 @@ final class StepPlanner {
     kinds |= k;
   }
 
-  TreeMap<Long, Metapb.Peer> toAdd() {
+  PeerMap toAdd() {
     return toAdd;
   }
 
-  TreeMap<Long, Metapb.Peer> toRemove() {
+  PeerMap toRemove() {
     return toRemove;
   }
 
-  TreeMap<Long, Metapb.Peer> toPromote() {
+  PeerMap toPromote() {
     return toPromote;
   }
 
@@ -304,33 +401,41 @@ final class StepPlanner {
     if (targetLeaderStoreId != 0) {
       return;
     }
-    List<LongToIntFunction> prefer = List.of(
-        s -> b.expectedRoles.get(s) == OperatorBuilder.Role.LEADER ? 1 : 0,
-        s -> BuilderCluster.isUp(b.cluster.store(s)) ? 1 : 0,
-        s -> s == currentLeaderStoreId ? 1 : 0,
-        s -> toPromote.containsKey(s) ? 0 : 1,
-        s -> -peerAddStep.getOrDefault(s, 0));
-    for (Metapb.Peer peer : b.targetPeers.values()) {
+    PeerMap target = b.targetPeers;
+    for (int i = 0; i < target.size(); i++) {
+      Metapb.Peer peer = target.peerAt(i);
       long s = peer.getStoreId();
       if (!allowLeader(peer, b.forceTargetLeader)
-          || b.expectedRoles.get(s) == OperatorBuilder.Role.FOLLOWER) {
+          || b.expectedRole(s) == OperatorBuilder.Role.FOLLOWER) {
         continue;
       }
-      if (targetLeaderStoreId == 0) {
+      if (targetLeaderStoreId == 0 || compareLeaders(targetLeaderStoreId, s) < 0) {
         targetLeaderStoreId = s;
-        continue;
-      }
-      for (LongToIntFunction f : prefer) {
-        int best = f.applyAsInt(targetLeaderStoreId);
-        int next = f.applyAsInt(s);
-        if (best < next) {
-          targetLeaderStoreId = s;
-          break;
-        } else if (best > next) {
-          break;
-        }
       }
     }
+  }
+
+  /**
+   * Negative when {@code next} makes a better leader than {@code best}: by PD's preferences, most
+   * important first — expected LEADER role, an Up store, the current leader, not waiting for a
+   * promotion, added earliest.
+   */
+  private int compareLeaders(long best, long next) {
+    int c = Boolean.compare(b.expectedRole(best) == OperatorBuilder.Role.LEADER,
+        b.expectedRole(next) == OperatorBuilder.Role.LEADER);
+    if (c == 0) {
+      c = Boolean.compare(storeUp(best), storeUp(next));
+    }
+    if (c == 0) {
+      c = Boolean.compare(best == currentLeaderStoreId, next == currentLeaderStoreId);
+    }
+    if (c == 0) {
+      c = Boolean.compare(!toPromote.containsKey(best), !toPromote.containsKey(next));
+    }
+    if (c == 0) {
+      c = Integer.compare(-peerAddStep(best), -peerAddStep(next));
+    }
+    return c;
   }
 
   /** Whether the peer may lead: a voter on a store that accepts leaders (or the leader now). */
@@ -380,15 +485,5 @@ final class StepPlanner {
 
   static boolean isLearner(Metapb.Peer p) {
     return p.getRole() == Metapb.PeerRole.Learner;
-  }
-
-  static <T> int compare(List<ToIntFunction<T>> prefer, T best, T next) {
-    for (ToIntFunction<T> f : prefer) {
-      int c = Integer.compare(f.applyAsInt(best), f.applyAsInt(next));
-      if (c != 0) {
-        return c;
-      }
-    }
-    return 0;
   }
 }

@@ -73,6 +73,25 @@ class OperatorTest {
   }
 
   @Test
+  void reachedMillisIsSetOncePerStatusOnItsPath() {
+    Operator op = replacePeer(7);
+    assertThat(Stream.of(OpStatus.values()).map(op::reachedMillis))
+        .containsExactly(7L, -1L, -1L, -1L, -1L, -1L, -1L);
+    op.start(12);
+    op.cancel(CancelReason.ADMIN_STOP, 15);
+    op.checkTimeout(99_000_000);
+    assertThat(Stream.of(OpStatus.values()).map(op::reachedMillis))
+        .as("CREATED, STARTED, SUCCESS, CANCELED, REPLACED, EXPIRED, TIMEOUT")
+        .containsExactly(7L, 12L, -1L, 15L, -1L, -1L, -1L);
+    assertThat(op.startMillis()).isEqualTo(12);
+
+    Operator expired = replacePeer(7);
+    expired.checkExpired(5_000);
+    assertThat(Stream.of(OpStatus.values()).map(expired::reachedMillis))
+        .containsExactly(7L, -1L, -1L, -1L, -1L, 5_000L, -1L);
+  }
+
+  @Test
   void expiresThreeSecondsAfterCreationIfNotStarted() {
     Operator op = replacePeer(1_000);
     assertThat(op.checkExpired(3_999)).isFalse();
