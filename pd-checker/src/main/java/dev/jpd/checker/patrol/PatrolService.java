@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +47,11 @@ import org.slf4j.LoggerFactory;
  * regions reported since start, or 5 min), while {@code halt-scheduling} is on, or while this
  * member is not the leader.
  *
- * <p><b>Workers</b> ({@code patrol-region-worker-count} above 1, as PD). A batch of the urgent
- * list, of the pending list or of the scan is cut into that many slices; the checks run at once
- * (the patrol thread takes the first slice, the injected worker executor the others), and then
- * the patrol thread applies the results one region at a time in batch order: the lists, and the
- * operators to the controller. The chain is thread-safe (a dry run may check beside the patrol
+ * <p><b>Workers</b> ({@code patrol-region-worker-count} above 1, as PD). The regions of a batch
+ * (the urgent list, the pending list, the scan) are checked by the patrol thread and that many
+ * less one tasks on the injected worker executor, each taking the next slice of {@value
+ * #MIN_SLICE} regions until none is left; then the patrol thread applies the results one region
+ * at a time in batch order: the lists, and the operators to the controller. The chain is thread-safe (a dry run may check beside the patrol
  * anyway); the lists and the controller see one writer, as with one worker. A check sees the
  * operator counts from before its batch, so an operator built under a schedule limit is admitted
  * only if the limit still has room when its turn comes ({@link CheckerChain#withinLimits}), else
@@ -72,7 +73,10 @@ public final class PatrolService {
   static final int SUSPECT_SCAN_LIMIT = 1024;
   /** Pending regions re-checked per tick at most (PD re-checks all of them every tick). */
   static final int PENDING_BUDGET = 128;
-  /** Regions per slice at least: a smaller batch is checked on the patrol thread alone. */
+  /**
+   * Regions a worker takes at a time; a batch of fewer than two slices is checked on the patrol
+   * thread alone.
+   */
   static final int MIN_SLICE = 32;
   private static final byte[] NO_KEY = new byte[0];
 
@@ -370,37 +374,37 @@ public final class PatrolService {
    */
   private void checkAll(List<RegionInfo> regions) {
     int n = regions.size();
-    int slices = workers == null ? 1
+    int threads = workers == null ? 1
         : Math.min(cluster.config().patrolRegionWorkerCount(), n / MIN_SLICE);
-    if (slices <= 1) {
+    if (threads <= 1) {
       for (RegionInfo r : regions) {
         apply(r, check(r), false);
       }
       return;
     }
+    // every thread takes the next slice of MIN_SLICE regions until none is left, so a slow
+    // thread (or one the OS did not run) holds up at most one slice
     Checked[] results = new Checked[n];
-    CompletableFuture<?>[] others = new CompletableFuture<?>[slices - 1];
-    for (int k = 1; k < slices; k++) {
-      int from = (int) ((long) n * k / slices);
-      int to = (int) ((long) n * (k + 1) / slices);
+    AtomicInteger next = new AtomicInteger();
+    Runnable drain = () -> {
+      for (int from; (from = next.getAndAdd(MIN_SLICE)) < n; ) {
+        for (int i = from, to = Math.min(n, from + MIN_SLICE); i < to; i++) {
+          results[i] = check(regions.get(i));
+        }
+      }
+    };
+    CompletableFuture<?>[] others = new CompletableFuture<?>[threads - 1];
+    for (int k = 0; k < others.length; k++) {
       try {
-        others[k - 1] = CompletableFuture.runAsync(() -> checkSlice(regions, results, from, to),
-            workers);
-      } catch (RejectedExecutionException e) { // workers shut down: check here instead
-        checkSlice(regions, results, from, to);
-        others[k - 1] = CompletableFuture.completedFuture(null);
+        others[k] = CompletableFuture.runAsync(drain, workers);
+      } catch (RejectedExecutionException e) { // workers shut down: this thread drains alone
+        others[k] = CompletableFuture.completedFuture(null);
       }
     }
-    checkSlice(regions, results, 0, n / slices);
+    drain.run();
     CompletableFuture.allOf(others).join();
     for (int i = 0; i < n; i++) {
       apply(regions.get(i), results[i], true);
-    }
-  }
-
-  private void checkSlice(List<RegionInfo> regions, Checked[] results, int from, int to) {
-    for (int i = from; i < to; i++) {
-      results[i] = check(regions.get(i));
     }
   }
 
