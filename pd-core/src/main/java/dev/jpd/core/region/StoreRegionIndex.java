@@ -1,7 +1,6 @@
 package dev.jpd.core.region;
 
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -48,7 +47,14 @@ final class StoreRegionIndex {
 
   private static final StoreRegions NONE = new StoreRegions();
 
-  private final ConcurrentHashMap<Long, StoreRegions> stores = new ConcurrentHashMap<>();
+  /**
+   * By store id, unboxed: the checkers read a store's counts for every candidate store of every
+   * region they repair. Entries are only added, under {@link #addStore}'s monitor (the map wants
+   * one writer at a time; sizes change without the index lock).
+   */
+  private final ConcurrentLongMap<StoreRegions> stores = new ConcurrentLongMap<>();
+  /** Store 0's entry, were a peer ever indexed there (it never leads: see above). */
+  private final StoreRegions storeZero = new StoreRegions();
   private final ReentrantLock lock = new ReentrantLock();
 
   ReentrantLock lock() {
@@ -56,11 +62,29 @@ final class StoreRegionIndex {
   }
 
   private StoreRegions store(long storeId) {
-    return stores.computeIfAbsent(storeId, s -> new StoreRegions());
+    if (storeId == 0) {
+      return storeZero; // the map reserves key 0
+    }
+    StoreRegions s = stores.get(storeId);
+    return s != null ? s : addStore(storeId);
+  }
+
+  private synchronized StoreRegions addStore(long storeId) {
+    StoreRegions s = stores.get(storeId);
+    if (s == null) {
+      s = new StoreRegions();
+      stores.put(storeId, s);
+    }
+    return s;
+  }
+
+  /** The store's entry, or null before any region was indexed there. */
+  private StoreRegions existing(long storeId) {
+    return storeId == 0 ? storeZero : stores.get(storeId);
   }
 
   private StoreRegions peek(long storeId) {
-    StoreRegions s = stores.get(storeId);
+    StoreRegions s = existing(storeId);
     return s == null ? NONE : s;
   }
 
@@ -160,7 +184,7 @@ final class StoreRegionIndex {
 
   /** A copy of one id set; holds the lock for one array walk. */
   long[] ids(long storeId, Kind kind) {
-    StoreRegions s = stores.get(storeId);
+    StoreRegions s = existing(storeId);
     if (s == null) {
       return new long[0];
     }
@@ -174,7 +198,7 @@ final class StoreRegionIndex {
 
   /** A random id of one set, 0 when it is empty. */
   long randomId(long storeId, Kind kind, Random rnd) {
-    StoreRegions s = stores.get(storeId);
+    StoreRegions s = existing(storeId);
     if (s == null) {
       return 0;
     }
