@@ -164,8 +164,8 @@ final class ReplicaChecker implements Checker {
       return ReplicaStrategy.noTarget(target, "", req);
     }
     Metapb.Peer peer = Metapb.Peer.newBuilder().setStoreId(target.storeId()).build();
-    return build(OperatorBuilder.of("make-up-replica", cluster, region).addPeer(peer)
-        .priority(Priority.HIGH), req);
+    return build(OperatorBuilder.of("make-up-replica", cluster, region, req.peers(region))
+        .addPeer(peer).priority(Priority.HIGH), req);
   }
 
   private Operator checkRemoveExtraReplica(RegionInfo region, CheckerConfig cfg,
@@ -216,8 +216,8 @@ final class ReplicaChecker implements Checker {
       req.saw("store " + target.storeId() + " is better isolated than store " + old);
     }
     Metapb.Peer peer = Metapb.Peer.newBuilder().setStoreId(target.storeId()).build();
-    return build(OperatorBuilder.of("move-to-better-location", cluster, region).removePeer(old)
-        .addPeer(peer), req);
+    return build(OperatorBuilder.of("move-to-better-location", cluster, region, req.peers(region))
+        .removePeer(old).addPeer(peer), req);
   }
 
   private Operator fixPeer(RegionInfo region, long storeId, String status, CheckerConfig cfg,
@@ -232,8 +232,8 @@ final class ReplicaChecker implements Checker {
       return ReplicaStrategy.noTarget(target, "", req);
     }
     Metapb.Peer peer = Metapb.Peer.newBuilder().setStoreId(target.storeId()).build();
-    return build(OperatorBuilder.of("replace-" + status + "-replica", cluster, region)
-        .removePeer(storeId).addPeer(peer).priority(Priority.HIGH), req);
+    return build(OperatorBuilder.of("replace-" + status + "-replica", cluster, region,
+        req.peers(region)).removePeer(storeId).addPeer(peer).priority(Priority.HIGH), req);
   }
 
 

@@ -210,8 +210,8 @@ public final class RuleChecker implements Checker {
     if (rule.peerRole() == PeerRole.LEARNER) {
       peer.setRole(Metapb.PeerRole.Learner);
     }
-    return build(OperatorBuilder.of("add-rule-peer", cluster, region).addPeer(peer.build())
-        .priority(Priority.HIGH), req);
+    return build(OperatorBuilder.of("add-rule-peer", cluster, region, req.peers(region))
+        .addPeer(peer.build()).priority(Priority.HIGH), req);
   }
 
   /**
@@ -265,8 +265,8 @@ public final class RuleChecker implements Checker {
       peer.setRole(Metapb.PeerRole.Learner);
     }
     String desc = replaceDesc(status, old.leader());
-    return build(OperatorBuilder.of(desc, cluster, region).removePeer(old.storeId())
-        .addPeer(peer.build()).priority(Priority.HIGH), req);
+    return build(OperatorBuilder.of(desc, cluster, region, req.peers(region))
+        .removePeer(old.storeId()).addPeer(peer.build()).priority(Priority.HIGH), req);
   }
 
   private Operator fixBetterLocation(RegionInfo region, RuleFit rf, CheckRequest req) {
@@ -308,8 +308,8 @@ public final class RuleChecker implements Checker {
     if (learner) {
       peer.setRole(Metapb.PeerRole.Learner);
     }
-    return build(OperatorBuilder.of("move-to-better-location", cluster, region).removePeer(old)
-        .addPeer(peer.build()), req);
+    return build(OperatorBuilder.of("move-to-better-location", cluster, region, req.peers(region))
+        .removePeer(old).addPeer(peer.build()), req);
   }
 
   /** PD's description of a replacement; the common ones without building a string each time. */

@@ -80,11 +80,11 @@ public final class OperatorBuilder {
   boolean forceTargetLeader;
   Priority priority = Priority.MEDIUM;
 
-  private OperatorBuilder(String desc, BuilderCluster cluster, RegionInfo region) {
+  private OperatorBuilder(String desc, BuilderCluster cluster, RegionInfo region,
+      List<Metapb.Peer> peers) {
     this.desc = desc;
     this.cluster = cluster;
     this.region = region;
-    List<Metapb.Peer> peers = region.peers(); // builds the list: read it once
     originPeers = new PeerMap(peers.size());
     boolean joint = false;
     for (Metapb.Peer p : peers) {
@@ -138,7 +138,16 @@ public final class OperatorBuilder {
 
   /** A builder for the region as reported; {@code desc} is PD's operator description. */
   public static OperatorBuilder of(String desc, BuilderCluster cluster, RegionInfo region) {
-    return new OperatorBuilder(desc, cluster, region);
+    return new OperatorBuilder(desc, cluster, region, region.peers());
+  }
+
+  /**
+   * The same, with the region's peers as {@link RegionInfo#peers} returned them (that call builds
+   * a new list; a checker that has it already passes it here).
+   */
+  public static OperatorBuilder of(String desc, BuilderCluster cluster, RegionInfo region,
+      List<Metapb.Peer> peers) {
+    return new OperatorBuilder(desc, cluster, region, peers);
   }
 
   /** Allows building for a region in a joint state (transfer-leader, leave-joint-state). */

@@ -72,7 +72,16 @@ public record RegionFit(List<RuleFit> ruleFits, List<FitPeer> orphanPeers) {
       }
       List<FitPeer> chosen = choose(rule, candidates, storeLabels);
       free.removeAll(chosen);
-      List<FitPeer> wrongRole = chosen.stream().filter(p -> !roleMatches(rule, p)).toList();
+      List<FitPeer> wrongRole = List.of();
+      for (FitPeer p : chosen) {
+        if (!roleMatches(rule, p)) {
+          if (wrongRole.isEmpty()) {
+            wrongRole = new ArrayList<>();
+          }
+          wrongRole.add(p);
+        }
+      }
+      wrongRole = wrongRole.isEmpty() ? wrongRole : List.copyOf(wrongRole); // immutable, as before
       fits.add(new RuleFit(rule, chosen, wrongRole,
           isolationScore(chosen, storeLabels, rule.locationLabels()),
           isolationSatisfied(chosen, storeLabels, rule)));
@@ -134,10 +143,17 @@ public record RegionFit(List<RuleFit> ruleFits, List<FitPeer> orphanPeers) {
   private static double pairScore(Map<String, String> a, Map<String, String> b, List<String> ls) {
     for (int i = 0; i < ls.size(); i++) {
       if (!java.util.Objects.equals(a.get(ls.get(i)), b.get(ls.get(i)))) {
-        return Math.pow(100, ls.size() - i - 1);
+        return powerOf100(ls.size() - i - 1);
       }
     }
     return 0;
+  }
+
+  /** 100^k exactly, as {@code Math.pow} gives it for these integers, without calling it. */
+  private static final double[] POWERS_OF_100 = {1, 1e2, 1e4, 1e6, 1e8, 1e10, 1e12, 1e14, 1e16};
+
+  private static double powerOf100(int k) {
+    return k < POWERS_OF_100.length ? POWERS_OF_100[k] : Math.pow(100, k);
   }
 
   static double isolationScore(
