@@ -61,6 +61,12 @@ public record RegionFit(List<RuleFit> ruleFits, List<FitPeer> orphanPeers) {
       List<FitPeer> peers, Map<Long, Map<String, String>> storeLabels, List<Rule> rules) {
     List<FitPeer> free = new ArrayList<>(peers);
     free.sort(Comparator.comparingLong(FitPeer::peerId));
+    if (rules.size() == 1) {
+      RegionFit all = oneRuleTakesAll(free, storeLabels, rules.get(0));
+      if (all != null) {
+        return all;
+      }
+    }
     List<RuleFit> fits = new ArrayList<>(rules.size());
     for (Rule rule : rules) {
       List<FitPeer> candidates = new ArrayList<>();
@@ -87,6 +93,43 @@ public record RegionFit(List<RuleFit> ruleFits, List<FitPeer> orphanPeers) {
           isolationSatisfied(chosen, storeLabels, rule)));
     }
     return new RegionFit(fits, free);
+  }
+
+  /**
+   * The greedy fit's answer without its bookkeeping, in the common case (the default rule, a
+   * healthy region): one rule, exactly its count of peers, each matching its constraints and its
+   * role, and every two peers scoring the same pair score. Every candidate's gain is then equal at
+   * each pick, ties go to the lower peer id, so the greedy takes all of them in peer-id order:
+   * the same fit, score and isolation verdict. Null when the case does not hold.
+   */
+  private static RegionFit oneRuleTakesAll(
+      List<FitPeer> sorted, Map<Long, Map<String, String>> storeLabels, Rule rule) {
+    int n = sorted.size();
+    if (n == 0 || n != rule.count()) {
+      return null;
+    }
+    for (FitPeer p : sorted) {
+      Map<String, String> labels = storeLabels.get(p.storeId());
+      if (labels == null || !roleMatches(rule, p)
+          || !LabelConstraint.matchesAll(labels, rule.labelConstraints())) {
+        return null;
+      }
+    }
+    List<String> ls = rule.locationLabels();
+    double pair = -1;
+    for (int i = 0; i < n; i++) {
+      Map<String, String> a = storeLabels.get(sorted.get(i).storeId());
+      for (int j = i + 1; j < n; j++) {
+        double s = pairScore(a, storeLabels.get(sorted.get(j).storeId()), ls);
+        if (pair >= 0 && s != pair) {
+          return null;
+        }
+        pair = s;
+      }
+    }
+    return new RegionFit(List.of(new RuleFit(rule, sorted, List.of(),
+        isolationScore(sorted, storeLabels, ls), isolationSatisfied(sorted, storeLabels, rule))),
+        List.of());
   }
 
   private static List<FitPeer> choose(

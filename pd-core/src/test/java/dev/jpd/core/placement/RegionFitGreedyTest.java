@@ -55,6 +55,46 @@ class RegionFitGreedyTest {
     }
   }
 
+  /**
+   * One rule taking all of the peers (the default rule's common case) has a short path; it must
+   * give the fit the general path gives. The general path runs when a second rule, which no store
+   * matches, is applied after it: its first rule fit and the orphans must equal the short path's.
+   */
+  @Test
+  void oneRuleTakingAllPeersFitsAsTheGeneralPathDoes() {
+    Random rnd = new Random(7);
+    int shortCases = 0;
+    for (int round = 0; round < 3_000; round++) {
+      int nPeers = 1 + rnd.nextInt(5);
+      Map<Long, Map<String, String>> labels = new HashMap<>();
+      List<FitPeer> peers = new ArrayList<>();
+      int zones = 1 + rnd.nextInt(6); // often every peer in its own zone
+      for (long i = 1; i <= nPeers; i++) {
+        labels.put(i, Map.of("zone", "z" + rnd.nextInt(zones), "host", "h" + i));
+        peers.add(new FitPeer(100 - i * 3, i, rnd.nextInt(6) == 0, i == 1));
+      }
+      List<String> ls = rnd.nextBoolean() ? List.of("zone", "host") : List.of();
+      String level = !ls.isEmpty() && rnd.nextBoolean() ? "zone" : "";
+      Rule all = new Rule("pd", "default", 0, false, "", "", "voter", false,
+          nPeers - rnd.nextInt(2), null, ls, level, 0, 0);
+      Rule none = new Rule("pd", "nowhere", 1, false, "", "", "voter", false, 1,
+          List.of(new LabelConstraint("zone", "in", List.of("nowhere"))), ls, "", 0, 0);
+
+      RegionFit alone = RegionFit.fit(peers, labels, List.of(all));
+      RegionFit general = RegionFit.fit(peers, labels, List.of(all, none));
+
+      assertEquals(general.ruleFits().get(0), alone.ruleFits().get(0), "round " + round);
+      assertEquals(general.orphanPeers(), alone.orphanPeers(), "round " + round);
+      boolean distinct = labels.values().stream().map(m -> m.get("zone")).distinct().count()
+          == nPeers;
+      if (all.count() == nPeers && peers.stream().noneMatch(FitPeer::learner)
+          && (distinct || ls.isEmpty())) {
+        shortCases++;
+      }
+    }
+    assertEquals(true, shortCases > 300, "the short path's case came up " + shortCases + " times");
+  }
+
   /** The reference: every pick recomputes each free peer's gain from scratch. */
   private static List<FitPeer> recomputingGreedy(Rule rule, List<FitPeer> candidates,
       Map<Long, Map<String, String>> labels) {
