@@ -4,6 +4,7 @@ import dev.jpd.core.store.StoreInfo;
 import dev.jpd.proto.Metapb;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * One planning pass of an {@link OperatorBuilder}: diffs origin and target peers into peers to
@@ -300,23 +301,26 @@ final class StepPlanner {
   }
 
   private static List<PromoteLearner> promotes(PeerMap m) {
-    if (m.size() == 1) { // the usual case, without an array
-      return List.of(new PromoteLearner(m.peerAt(0).getStoreId(), m.peerAt(0).getId()));
-    }
-    PromoteLearner[] out = new PromoteLearner[m.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = new PromoteLearner(m.peerAt(i).getStoreId(), m.peerAt(i).getId());
-    }
-    return immutable(out, out.length);
+    return stepPerPeer(m, PromoteLearner::new, PromoteLearner[]::new);
   }
 
   private static List<DemoteVoter> demotes(PeerMap m) {
+    return stepPerPeer(m, DemoteVoter::new, DemoteVoter[]::new);
+  }
+
+  /** Makes a step from a peer's store id and peer id. */
+  private interface PeerStep<T> {
+    T of(long storeId, long peerId);
+  }
+
+  /** One step per peer of {@code m}, in store order, as an immutable list. */
+  private static <T> List<T> stepPerPeer(PeerMap m, PeerStep<T> step, IntFunction<T[]> array) {
     if (m.size() == 1) { // the usual case, without an array
-      return List.of(new DemoteVoter(m.peerAt(0).getStoreId(), m.peerAt(0).getId()));
+      return List.of(step.of(m.peerAt(0).getStoreId(), m.peerAt(0).getId()));
     }
-    DemoteVoter[] out = new DemoteVoter[m.size()];
+    T[] out = array.apply(m.size());
     for (int i = 0; i < out.length; i++) {
-      out[i] = new DemoteVoter(m.peerAt(i).getStoreId(), m.peerAt(i).getId());
+      out[i] = step.of(m.peerAt(i).getStoreId(), m.peerAt(i).getId());
     }
     return immutable(out, out.length);
   }
