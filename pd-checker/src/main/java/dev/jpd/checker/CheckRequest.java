@@ -167,7 +167,7 @@ public final class CheckRequest {
     reason(reason, current != null ? detail.get() : null);
   }
 
-  /** The operators built were admitted under this schedule limit (see CheckerChain#withinLimits). */
+  /** The operators built counted against this schedule limit (CheckerChain#withinLimits). */
   void limitedBy(OpKind kind, ToLongFunction<CheckerConfig> limitOf) {
     limitKind = kind;
     limit = limitOf;

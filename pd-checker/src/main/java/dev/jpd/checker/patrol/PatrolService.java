@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * (the urgent list, the pending list, the scan) are checked by the patrol thread and that many
  * less one tasks on the injected worker executor, each taking the next slice of {@value
  * #MIN_SLICE} regions until none is left; then the patrol thread applies the results one region
- * at a time in batch order: the lists, and the operators to the controller. The chain is thread-safe (a dry run may check beside the patrol
- * anyway); the lists and the controller see one writer, as with one worker. A check sees the
+ * at a time in batch order: the lists, and the operators to the controller. The chain is
+ * thread-safe (a dry run may check beside the patrol anyway); the lists and the controller see
+ * one writer, as with one worker. A check sees the
  * operator counts from before its batch, so an operator built under a schedule limit is admitted
  * only if the limit still has room when its turn comes ({@link CheckerChain#withinLimits}), else
  * the region is retried from the pending list, as with one worker.
