@@ -1,5 +1,6 @@
 package dev.jpd.core.store;
 
+import dev.jpd.core.region.ConcurrentLongMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -17,9 +18,16 @@ import java.util.function.UnaryOperator;
  * map; a snapshot is tagged with the version read before it was copied, so a write that lands
  * while a reader copies leaves a tag that no longer matches and the next reader rebuilds: a
  * snapshot older than a completed write is never returned.
+ *
+ * <p>{@link #get} is read several times per region by the checkers, so ids are also looked up in
+ * an unboxed {@link ConcurrentLongMap} (a boxed {@code Long} key is an allocation for ids above
+ * 127, and TiKV store ids come from the same allocator as region ids). Writes are serialized on
+ * this object, so the two maps always change together.
  */
 public final class StoresInfo {
   private final ConcurrentHashMap<Long, StoreInfo> byId = new ConcurrentHashMap<>();
+  /** The same stores by id, for {@link #get}; written under this object's lock with byId. */
+  private final ConcurrentLongMap<StoreInfo> lookup = new ConcurrentLongMap<>();
   private final AtomicLong version = new AtomicLong();
   private volatile Snapshot snapshot = new Snapshot(-1, List.of());
 
@@ -27,12 +35,15 @@ public final class StoresInfo {
 
   /** The store with this id, or null. */
   public StoreInfo get(long storeId) {
-    return byId.get(storeId);
+    return storeId == 0 ? byId.get(0L) : lookup.get(storeId);
   }
 
   /** Adds or replaces the store with {@code store.id()}. */
-  public void put(StoreInfo store) {
+  public synchronized void put(StoreInfo store) {
     byId.put(store.id(), store);
+    if (store.id() != 0) {
+      lookup.put(store.id(), store);
+    }
     version.incrementAndGet();
   }
 
@@ -41,15 +52,25 @@ public final class StoresInfo {
    * s.withStats(stats, now)}. Returns the new snapshot, or null (and does nothing) when the store
    * is unknown.
    */
-  public StoreInfo update(long storeId, UnaryOperator<StoreInfo> change) {
+  public synchronized StoreInfo update(long storeId, UnaryOperator<StoreInfo> change) {
     StoreInfo changed = byId.computeIfPresent(storeId, (id, current) -> change.apply(current));
+    if (storeId != 0) {
+      if (changed != null) {
+        lookup.put(storeId, changed);
+      } else {
+        lookup.remove(storeId); // change returned null: computeIfPresent removed the store
+      }
+    }
     version.incrementAndGet();
     return changed;
   }
 
   /** Forgets the store (e.g. a Tombstone store being purged); no-op when absent. */
-  public void remove(long storeId) {
+  public synchronized void remove(long storeId) {
     byId.remove(storeId);
+    if (storeId != 0) {
+      lookup.remove(storeId);
+    }
     version.incrementAndGet();
   }
 

@@ -80,6 +80,24 @@ class StoresInfoTest {
   }
 
   @Test
+  void getFollowsEveryWriteForAnyId() {
+    StoresInfo stores = new StoresInfo();
+    for (long id : new long[] {1, 1001, 5_000_000_007L}) {
+      stores.put(StoreInfo.of(meta(id, "a:" + id)));
+      assertThat(stores.get(id).address()).isEqualTo("a:" + id);
+      StoreInfo changed = stores.update(id, s -> s.withStats(s.stats(), 7));
+      assertThat(stores.get(id)).isSameAs(changed);
+      assertThat(stores.all()).contains(changed);
+      stores.update(id, s -> null); // a change to null drops the store, as computeIfPresent does
+      assertThat(stores.get(id)).isNull();
+      assertThat(stores.all()).isEmpty();
+      stores.put(StoreInfo.of(meta(id, "b:" + id)));
+      stores.remove(id);
+      assertThat(stores.get(id)).isNull();
+    }
+  }
+
+  @Test
   void concurrentUpdatesAreNotLost() throws Exception {
     StoresInfo stores = new StoresInfo();
     stores.put(StoreInfo.of(meta(1, "a:1")));
