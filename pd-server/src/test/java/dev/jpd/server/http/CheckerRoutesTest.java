@@ -111,8 +111,7 @@ class CheckerRoutesTest {
   void aRegionWithNoStoreLeftForItsReplicaSaysWhyEachStoreWasRefused() throws Exception {
     HttpResponse<String> r = api.post(V1 + "/config/replicate", "{\"max-replicas\": 4}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    Metapb.Region three = TestPd.region(2, "", "", 3, 1,
-        TestPd.peer(3, 1), TestPd.peer(4, 2), TestPd.peer(5, 3));
+    Metapb.Region three = TestPd.regionOnThreeStores();
     report(three);
     Await.until("the PD to cache the region", Duration.ofSeconds(10),
         () -> pd.server().cluster().regions().getRegion(2).peers().size() == 3);
@@ -163,7 +162,7 @@ class CheckerRoutesTest {
         + " \"labels\": [{\"key\": \"owner\", \"value\": \"a\"}],"
         + " \"rule_type\": \"key-range\", \"data\": [{\"start_key\": \"61\", \"end_key\": \"62\"}]}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    report(TestPd.region(2, "", "", 3, 1, TestPd.peer(3, 1), TestPd.peer(4, 2), TestPd.peer(5, 3)));
+    report(TestPd.regionOnThreeStores());
     Pdpb.RegionHeartbeatResponse cmd = stream.next(Duration.ofSeconds(10));
     assertThat(cmd).as("a split command").isNotNull();
     assertThat(pd.server().operators().get(2).get().desc()).isEqualTo("labeler-split-region");

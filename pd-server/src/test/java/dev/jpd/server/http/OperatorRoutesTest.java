@@ -51,7 +51,7 @@ class OperatorRoutesTest {
     for (long s = 1; s <= 4; s++) {
       pd.storeHeartbeat(s);
     }
-    region = TestPd.region(2, "", "", 3, 1, TestPd.peer(3, 1), TestPd.peer(4, 2), TestPd.peer(5, 3));
+    region = TestPd.regionOnThreeStores();
     stream = pd.heartbeats();
     stream.send(pd.heartbeat(region, region.getPeers(0)));
     dev.jpd.server.testing.Await.until("the PD to cache the region", Duration.ofSeconds(10),

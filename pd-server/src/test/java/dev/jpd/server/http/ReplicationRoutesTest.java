@@ -37,8 +37,7 @@ class ReplicationRoutesTest {
     pd.bootstrapThreeStores();
     api = new ApiClient(pd);
     stream = pd.heartbeats();
-    Metapb.Region three = TestPd.region(2, "", "", 3, 1,
-        TestPd.peer(3, 1), TestPd.peer(4, 2), TestPd.peer(5, 3));
+    Metapb.Region three = TestPd.regionOnThreeStores();
     stream.send(pd.heartbeat(three, three.getPeers(0)));
     Await.until("the PD to cache the region", WAIT,
         () -> pd.server().cluster().regions().getRegion(2).peers().size() == 3);

@@ -101,7 +101,7 @@ class RuleRoutesTest {
     pd.putStore(2);
     pd.putStore(3);
     try (RegionHeartbeatStream stream = pd.heartbeats()) {
-      var region = TestPd.region(2, "", "", 3, 1, TestPd.peer(3, 1), TestPd.peer(4, 2), TestPd.peer(5, 3));
+      var region = TestPd.regionOnThreeStores();
       stream.send(pd.heartbeat(region, region.getPeers(0)));
       Await.until("the region cached with 3 peers", Duration.ofSeconds(10),
           () -> pd.server().cluster().regions().getRegion(2).peers().size() == 3);

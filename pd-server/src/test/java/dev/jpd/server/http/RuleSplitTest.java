@@ -36,8 +36,7 @@ class RuleSplitTest {
     pd.bootstrapThreeStores();
     api = new ApiClient(pd);
     stream = pd.heartbeats();
-    three = TestPd.region(2, "", "", 3, 1, TestPd.peer(3, 1), TestPd.peer(4, 2),
-        TestPd.peer(5, 3));
+    three = TestPd.regionOnThreeStores();
     stream.send(pd.heartbeat(three, three.getPeers(0)));
   }
 

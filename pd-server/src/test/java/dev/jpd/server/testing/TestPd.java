@@ -142,6 +142,14 @@ public final class TestPd implements AutoCloseable {
     }
   }
 
+  /**
+   * Region 2 after {@link #bootstrapThreeStores} grew it to three replicas: every key, peers 3, 4
+   * and 5 on stores 1, 2 and 3 (peer 3 first, the usual leader), conf version 3.
+   */
+  public static Metapb.Region regionOnThreeStores() {
+    return region(2, "", "", 3, 1, peer(3, 1), peer(4, 2), peer(5, 3));
+  }
+
   public void putStore(long id) {
     Pdpb.PutStoreResponse r =
         pd().putStore(Pdpb.PutStoreRequest.newBuilder().setHeader(header()).setStore(store(id)).build());
