@@ -180,6 +180,11 @@ public final class CacheCheckerCluster implements CheckerCluster {
   }
 
   @Override
+  public long labelsVersion() {
+    return stores.labelsVersion();
+  }
+
+  @Override
   public long allocPeerId() {
     return peerIds.getAsLong();
   }

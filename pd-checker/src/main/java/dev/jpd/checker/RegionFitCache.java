@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  * leader's peer id, the applied rules and each peer store's labels. An entry holds those inputs:
  * the peers as a flat {@code long[]}, the leader id, the rule list by identity ({@code RuleList}
  * hands one list object to every region of a key range and builds new lists on any rule change,
- * so identity is exact and free) and each peer store's label list (by identity first, which is
- * the common case as a store heartbeat keeps the store's meta; by value otherwise). Any input that
+ * so identity is exact and free) and the stores' {@link StoreReader#labelsVersion labels version}
+ * read before the labels were (one number for every store's labels: a relabelled, added or removed
+ * store refits every region once, which is rare, and a hit reads no store). Any input that
  * differs is a miss: the region is fitted again and its entry replaced. Store health (Down,
  * Offline, disconnected) moves with the clock and is not an input of the fit; it is never cached
  * here, the rule checker reads it on each check.
@@ -75,7 +76,7 @@ final class RegionFitCache {
    * the fit is satisfied and whether every rule's peer stores are apart at the rule's outermost
    * location label; immutable.
    */
-  record CachedFit(List<Rule> rules, long leaderId, long[] peers, List<?>[] labels,
+  record CachedFit(List<Rule> rules, long leaderId, long[] peers, long labelsVersion,
       RegionFit fit, boolean satisfied, boolean apartAtTopLevel) {
     /** Peers in the fit's input. */
     int peerCount() {
@@ -94,14 +95,15 @@ final class RegionFitCache {
    */
   CachedFit fit(RegionInfo region, List<Metapb.Peer> peers, List<Rule> rules) {
     long leaderId = region.leader().getId();
+    long labelsVersion = cluster.labelsVersion();
     CachedFit e = entries.get(region.id());
-    if (e != null && e.rules == rules && e.leaderId == leaderId && samePeers(e.peers, peers)
-        && sameLabels(e.labels, peers)) {
+    if (e != null && e.rules == rules && e.leaderId == leaderId
+        && e.labelsVersion == labelsVersion && samePeers(e.peers, peers)) {
       hits.increment();
       return e;
     }
     misses.increment();
-    CachedFit fresh = compute(peers, leaderId, rules);
+    CachedFit fresh = compute(peers, leaderId, rules, labelsVersion);
     store(region.id(), fresh);
     return fresh;
   }
@@ -111,7 +113,7 @@ final class RegionFitCache {
    * again (same inputs, so the same answer) when the entry kept only the facts.
    */
   RegionFit fitOf(CachedFit e, List<Metapb.Peer> peers) {
-    return e.fit != null ? e.fit : fitNow(peers, e.leaderId, e.rules, null, null);
+    return e.fit != null ? e.fit : fitNow(peers, e.leaderId, e.rules, null);
   }
 
   /** Entries held now (for tests and the bound). */
@@ -129,21 +131,20 @@ final class RegionFitCache {
     return misses.sum();
   }
 
-  private CachedFit compute(List<Metapb.Peer> peers, long leaderId, List<Rule> rules) {
+  private CachedFit compute(List<Metapb.Peer> peers, long leaderId, List<Rule> rules,
+      long labelsVersion) {
     long[] flat = new long[peers.size() * STRIDE];
-    List<?>[] labelLists = new List<?>[peers.size()];
-    RegionFit fit = fitNow(peers, leaderId, rules, flat, labelLists);
+    RegionFit fit = fitNow(peers, leaderId, rules, flat);
     boolean satisfied = fit.satisfied();
     boolean apart = SettledFit.apartAtTopLevel(fit, cluster);
     // a region that can be settled needs its fit only once a peer store turns unhealthy; any
     // other is checked further on every pass, so its fit is kept
-    return new CachedFit(rules, leaderId, flat, labelLists, satisfied && apart ? null : fit,
+    return new CachedFit(rules, leaderId, flat, labelsVersion, satisfied && apart ? null : fit,
         satisfied, apart);
   }
 
-  /** Fits the peers now; fills the key arrays when given. */
-  private RegionFit fitNow(List<Metapb.Peer> peers, long leaderId, List<Rule> rules, long[] flat,
-      List<?>[] labelLists) {
+  /** Fits the peers now; fills the key's peer array when given. */
+  private RegionFit fitNow(List<Metapb.Peer> peers, long leaderId, List<Rule> rules, long[] flat) {
     List<FitPeer> fitPeers = new ArrayList<>(peers.size());
     Map<Long, Map<String, String>> labels = new HashMap<>();
     for (int i = 0; i < peers.size(); i++) {
@@ -157,9 +158,6 @@ final class RegionFitCache {
       fitPeers.add(new FitPeer(p.getId(), p.getStoreId(), learner, p.getId() == leaderId));
       StoreInfo s = cluster.store(p.getStoreId());
       if (s != null) {
-        if (labelLists != null) {
-          labelLists[i] = s.meta().getLabelsList();
-        }
         labels.put(s.id(), labelMap(s));
       }
     }
@@ -195,17 +193,6 @@ final class RegionFitCache {
       Metapb.Peer p = peers.get(i);
       if (flat[i * STRIDE] != p.getId() || flat[i * STRIDE + 1] != p.getStoreId()
           || flat[i * STRIDE + 2] != (p.getRole() == Metapb.PeerRole.Learner ? 1 : 0)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private boolean sameLabels(List<?>[] labelLists, List<Metapb.Peer> peers) {
-    for (int i = 0; i < labelLists.length; i++) {
-      StoreInfo s = cluster.store(peers.get(i).getStoreId());
-      List<?> now = s == null ? null : s.meta().getLabelsList();
-      if (now != labelLists[i] && (now == null || !now.equals(labelLists[i]))) {
         return false;
       }
     }

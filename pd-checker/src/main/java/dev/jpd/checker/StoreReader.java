@@ -29,4 +29,11 @@ public interface StoreReader {
 
   /** Whether the store is low on space ({@code low-space-ratio}). */
   boolean lowSpace(StoreInfo store);
+
+  /**
+   * A number that changes whenever any store's labels may have changed (a store added, removed
+   * or relabelled): read before reading labels, it tells a cache of label-derived results that
+   * those labels still hold ({@link dev.jpd.core.store.StoresInfo#labelsVersion}).
+   */
+  long labelsVersion();
 }

@@ -77,7 +77,12 @@ class RegionFitCacheTest {
             true),
         change("a store's labels rewritten to the same values",
             f -> f.fc.setStoreLabels(2, "zone=z2"), true),
-        change("a store of another region", f -> f.fc.setStoreLabels(4, "zone=z9"), true),
+        change("a store of another region gets a heartbeat",
+            f -> f.fc.setStoreSilent(4, Duration.ZERO), true),
+        // one labels version for all stores: relabelling any store refits every region once
+        change("a store of another region is relabelled",
+            f -> f.fc.setStoreLabels(4, "zone=z9"), false),
+        change("a store is added", f -> f.fc.addStore(5, "zone=z2"), false),
         change("leader moves", f -> f.fc.addRegion(1, "1 2* 3", 10, 1000), false),
         change("a peer moves to another store", f -> f.fc.addRegion(1, "1* 2 4", 10, 1000),
             false),

@@ -23,12 +23,18 @@ import java.util.function.UnaryOperator;
  * an unboxed {@link ConcurrentLongMap} (a boxed {@code Long} key is an allocation for ids above
  * 127, and TiKV store ids come from the same allocator as region ids). Writes are serialized on
  * this object, so the two maps always change together.
+ *
+ * <p>{@link #labelsVersion} changes whenever a store's labels may have changed (a store added,
+ * removed, or its label list no longer equal to the one before), so a cache of anything computed
+ * from store labels (the checkers' region fits) can check one number instead of every store.
  */
 public final class StoresInfo {
   private final ConcurrentHashMap<Long, StoreInfo> byId = new ConcurrentHashMap<>();
   /** The same stores by id, for {@link #get}; written under this object's lock with byId. */
   private final ConcurrentLongMap<StoreInfo> lookup = new ConcurrentLongMap<>();
   private final AtomicLong version = new AtomicLong();
+  /** Bumped (under this object's lock, after the maps) when any store's labels change. */
+  private volatile long labelsVersion;
   private volatile Snapshot snapshot = new Snapshot(-1, List.of());
 
   private record Snapshot(long version, List<StoreInfo> stores) {}
@@ -40,11 +46,12 @@ public final class StoresInfo {
 
   /** Adds or replaces the store with {@code store.id()}. */
   public synchronized void put(StoreInfo store) {
-    byId.put(store.id(), store);
+    StoreInfo old = byId.put(store.id(), store);
     if (store.id() != 0) {
       lookup.put(store.id(), store);
     }
     version.incrementAndGet();
+    labelsChanged(old, store);
   }
 
   /**
@@ -53,6 +60,7 @@ public final class StoresInfo {
    * is unknown.
    */
   public synchronized StoreInfo update(long storeId, UnaryOperator<StoreInfo> change) {
+    StoreInfo old = byId.get(storeId);
     StoreInfo changed = byId.computeIfPresent(storeId, (id, current) -> change.apply(current));
     if (storeId != 0) {
       if (changed != null) {
@@ -62,16 +70,43 @@ public final class StoresInfo {
       }
     }
     version.incrementAndGet();
+    labelsChanged(old, changed);
     return changed;
   }
 
   /** Forgets the store (e.g. a Tombstone store being purged); no-op when absent. */
   public synchronized void remove(long storeId) {
-    byId.remove(storeId);
+    StoreInfo old = byId.remove(storeId);
     if (storeId != 0) {
       lookup.remove(storeId);
     }
     version.incrementAndGet();
+    labelsChanged(old, null);
+  }
+
+  /**
+   * A number that changes whenever any store's labels may have changed since it was read: a store
+   * added or removed, or given a label list not equal to its previous one. Read it before reading
+   * the labels a cached result is computed from; if it is unchanged later, so are those labels.
+   */
+  public long labelsVersion() {
+    return labelsVersion;
+  }
+
+  /** Bumps {@link #labelsVersion} unless {@code before} and {@code after} carry equal labels. */
+  private void labelsChanged(StoreInfo before, StoreInfo after) {
+    if (before == after) {
+      return;
+    }
+    if (before == null || after == null || !sameLabels(before, after)) {
+      labelsVersion++; // single writer: this object's lock
+    }
+  }
+
+  private static boolean sameLabels(StoreInfo a, StoreInfo b) {
+    var x = a.meta().getLabelsList();
+    var y = b.meta().getLabelsList();
+    return x == y || x.equals(y);
   }
 
   /**

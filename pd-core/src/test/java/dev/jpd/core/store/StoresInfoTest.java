@@ -79,6 +79,42 @@ class StoresInfoTest {
     assertThat(stores.all()).extracting(StoreInfo::id).containsExactly(1L, 3L);
   }
 
+  private static Metapb.Store labelled(long id, String zone) {
+    return meta(id, "a:" + id).toBuilder()
+        .addLabels(Metapb.StoreLabel.newBuilder().setKey("zone").setValue(zone)).build();
+  }
+
+  /** Each write, and whether it must change {@code labelsVersion}. */
+  private record LabelStep(String what, java.util.function.Consumer<StoresInfo> write,
+      boolean changes) {}
+
+  @Test
+  void labelsVersionChangesWhenAndOnlyWhenSomeStoresLabelsMayHave() {
+    List<LabelStep> steps = List.of(
+        new LabelStep("a store added", s -> s.put(StoreInfo.of(labelled(1, "z1"))), true),
+        new LabelStep("a heartbeat (stats only)",
+            s -> s.update(1, x -> x.withStats(Pdpb.StoreStats.getDefaultInstance(), 9)), false),
+        new LabelStep("a state change keeping the labels", s -> s.update(1,
+            x -> x.withMeta(x.meta().toBuilder().setState(Metapb.StoreState.Offline).build())),
+            false),
+        new LabelStep("the same labels put again as a new message",
+            s -> s.put(StoreInfo.of(labelled(1, "z1"))), false),
+        new LabelStep("a label value changed", s -> s.update(1,
+            x -> x.withMeta(labelled(1, "z2"))), true),
+        new LabelStep("an unknown store updated", s -> s.update(7,
+            x -> x.withMeta(labelled(7, "z3"))), false),
+        new LabelStep("a second store added", s -> s.put(StoreInfo.of(labelled(2, "z1"))), true),
+        new LabelStep("a store removed", s -> s.remove(2), true),
+        new LabelStep("an absent store removed", s -> s.remove(2), false),
+        new LabelStep("a store dropped by its update", s -> s.update(1, x -> null), true));
+    StoresInfo stores = new StoresInfo();
+    for (LabelStep step : steps) {
+      long before = stores.labelsVersion();
+      step.write.accept(stores);
+      assertThat(stores.labelsVersion() != before).as(step.what).isEqualTo(step.changes);
+    }
+  }
+
   @Test
   void getFollowsEveryWriteForAnyId() {
     StoresInfo stores = new StoresInfo();
