@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <p>A target is chosen in two stages: the permanent filters (state, space, special use,
  * isolation level, extra filters) and the best distinct score over {@code location-labels} pick
- * the best-isolated candidates; then the temporary filters (disconnected, busy, snapshots, pending
+ * the best-isolated candidates; then the {@link TemporaryFilter}s (disconnected, busy, snapshots, pending
  * peers) and the lowest region score pick one. When the second stage leaves nothing the choice is
  * "temporarily none" and the region should be retried soon. Ties go to the lower store id, so
  * tests are deterministic (PD shuffles). Every store filtered out is recorded into the request.
@@ -101,8 +101,7 @@ final class ReplicaStrategy {
     for (Candidate c : candidates) {
       bestScore = Math.max(bestScore, c.distinct);
     }
-    List<StoreFilter> temporary = StoreFilters.temporaryTarget(cluster,
-        region.approximateSize());
+    long size = region.approximateSize();
     StoreInfo target = null;
     double targetScore = 0;
     for (Candidate c : candidates) {
@@ -112,7 +111,12 @@ final class ReplicaStrategy {
             "isolation score " + c.distinct + " below the best " + bestScore);
         continue;
       }
-      if (!passes(c.store, c.status, temporary)) {
+      TemporaryFilter failed = TemporaryFilter.firstFailing(cluster, size, c.store, c.status);
+      if (failed != null) {
+        if (req.dryRun()) {
+          req.rejected(c.store.id(), failed.filterName(),
+              failed.why(cluster, size, c.store, c.status));
+        }
         continue;
       }
       double score = regionScore(c.store);

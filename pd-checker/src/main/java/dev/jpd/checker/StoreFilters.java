@@ -104,32 +104,22 @@ final class StoreFilters {
     return null;
   }
 
-  /** The temporary states that keep a store from taking a replica right now. */
-  static List<StoreFilter> temporaryTarget(CheckerCluster cluster, long regionSizeMiB) {
-    List<StoreFilter> f = new ArrayList<>();
-    f.add(of("exceed-add-limit", (s, st) -> cluster.addPeerAvailable(s.id(), regionSizeMiB),
-        (s, st) -> "add-peer store limit has no tokens now for a region of " + regionSizeMiB
-            + " MiB (store-limit)"));
-    f.add(of("disconnected", (s, st) -> !st.disconnected(),
-        (s, st) -> "disconnected: silent for " + st.downMillis() / 1000 + "s"));
-    f.add(of("busy", (s, st) -> !s.stats().getIsBusy(), (s, st) -> "store reports busy"));
-    f.add(snapshots(cluster));
-    f.add(of("pending-peers",
-        (s, st) -> cluster.config().maxPendingPeerCount() <= 0
-            || cluster.storePendingPeerCount(s.id()) <= cluster.config().maxPendingPeerCount(),
-        (s, st) -> "too many pending peers: " + cluster.storePendingPeerCount(s.id())
-            + " > max-pending-peer-count " + cluster.config().maxPendingPeerCount()));
-    return f;
-  }
-
   /** A store sending or receiving more than {@code max-snapshot-count} snapshots. */
   static StoreFilter snapshots(CheckerCluster cluster) {
-    return of("snapshots", (s, st) -> {
-      long max = cluster.config().maxSnapshotCount();
-      return s.stats().getSendingSnapCount() <= max && s.stats().getReceivingSnapCount() <= max;
-    }, (s, st) -> "too many snapshots: sending " + s.stats().getSendingSnapCount()
-        + ", receiving " + s.stats().getReceivingSnapCount() + " (max-snapshot-count "
-        + cluster.config().maxSnapshotCount() + ")");
+    return of("snapshots", (s, st) -> snapshotsWithin(cluster, s),
+        (s, st) -> snapshotsWhy(cluster, s));
+  }
+
+  /** Whether the store sends and receives at most {@code max-snapshot-count} snapshots. */
+  static boolean snapshotsWithin(CheckerCluster cluster, StoreInfo s) {
+    long max = cluster.config().maxSnapshotCount();
+    return s.stats().getSendingSnapCount() <= max && s.stats().getReceivingSnapCount() <= max;
+  }
+
+  static String snapshotsWhy(CheckerCluster cluster, StoreInfo s) {
+    return "too many snapshots: sending " + s.stats().getSendingSnapCount() + ", receiving "
+        + s.stats().getReceivingSnapCount() + " (max-snapshot-count "
+        + cluster.config().maxSnapshotCount() + ")";
   }
 
   /**
