@@ -25,6 +25,7 @@ public final class CheckRequest {
   private boolean retryLater;
   private RegionInfo peersOf;
   private List<Metapb.Peer> peers;
+  private RegionInfo countedOf;
   private int voters;
   private int learners;
   private boolean joint;
@@ -95,37 +96,43 @@ public final class CheckRequest {
     if (peersOf != region) {
       peersOf = region;
       peers = region.peers();
-      voters = 0;
-      learners = 0;
-      joint = false;
-      for (Metapb.Peer p : peers) {
-        switch (p.getRole()) {
-          case Learner -> learners++;
-          case IncomingVoter, DemotingVoter -> {
-            voters++;
-            joint = true;
-          }
-          default -> voters++;
-        }
-      }
     }
     return peers;
   }
 
   /** Voters (every role but learner) of the region. */
   int voterCount(RegionInfo region) {
-    peers(region);
+    count(region);
     return voters;
   }
 
   int learnerCount(RegionInfo region) {
-    peers(region);
+    count(region);
     return learners;
   }
 
   boolean inJointState(RegionInfo region) {
-    peers(region);
+    count(region);
     return joint;
+  }
+
+  /** Counts the roles from the region's compact peers, once per snapshot; builds no peer. */
+  private void count(RegionInfo region) {
+    if (countedOf == region) {
+      return;
+    }
+    countedOf = region;
+    voters = 0;
+    learners = 0;
+    joint = false;
+    for (int i = 0, n = region.peerCount(); i < n; i++) {
+      if (region.peerIsLearner(i)) {
+        learners++;
+      } else {
+        voters++;
+        joint |= region.peerInJointRole(i);
+      }
+    }
   }
 
   // ---- written by the chain and the checkers ----

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Design: a fit is a pure function of the region's peers (id, store, learner or not), the
  * leader's peer id, the applied rules and each peer store's labels. An entry holds those inputs:
- * the peers as a flat {@code long[]}, the leader id, the rule list by identity ({@code RuleList}
+ * the peers as a flat {@code long[]} and the identity of the region's peer arrays ({@link
+ * RegionInfo#peersIdentity}: the region cache keeps them across snapshots while the peers are
+ * equal, so a hit compares one reference and reads neither array), the leader id, the rule list by identity ({@code RuleList}
  * hands one list object to every region of a key range and builds new lists on any rule change,
  * so identity is exact and free) and the stores' {@link StoreReader#labelsVersion labels version}
  * read before the labels were (one number for every store's labels: a relabelled, added or removed
@@ -76,44 +78,49 @@ final class RegionFitCache {
    * the fit is satisfied and whether every rule's peer stores are apart at the rule's outermost
    * location label; immutable.
    */
-  record CachedFit(List<Rule> rules, long leaderId, long[] peers, long labelsVersion,
-      RegionFit fit, boolean satisfied, boolean apartAtTopLevel) {
-    /** Peers in the fit's input. */
-    int peerCount() {
-      return peers.length / STRIDE;
-    }
-
-    /** The store of the {@code i}th peer. */
-    long peerStoreId(int i) {
-      return peers[i * STRIDE + 1];
+  record CachedFit(List<Rule> rules, long leaderId, Object peersIdentity, long[] peers,
+      long labelsVersion, RegionFit fit, boolean satisfied, boolean apartAtTopLevel) {
+    /** The same entry for a snapshot whose equal peers are held in other arrays. */
+    CachedFit withPeersIdentity(Object identity) {
+      return new CachedFit(rules, leaderId, identity, peers, labelsVersion, fit, satisfied,
+          apartAtTopLevel);
     }
   }
 
   /**
-   * The fit of {@code peers} (the region's, as the check reads them) to {@code rules}, from the
-   * cache when nothing it depends on changed.
+   * The fit of the region's peers to {@code rules}, from the cache when nothing it depends on
+   * changed. A hit builds no peer and, in the common case (the region cache kept the peer arrays
+   * of the snapshot the fit was computed from), reads nothing but the entry's own fields.
    */
-  CachedFit fit(RegionInfo region, List<Metapb.Peer> peers, List<Rule> rules) {
-    long leaderId = region.leader().getId();
+  CachedFit fit(RegionInfo region, List<Rule> rules) {
+    long leaderId = region.leaderId();
     long labelsVersion = cluster.labelsVersion();
     CachedFit e = entries.get(region.id());
     if (e != null && e.rules == rules && e.leaderId == leaderId
-        && e.labelsVersion == labelsVersion && samePeers(e.peers, peers)) {
-      hits.increment();
-      return e;
+        && e.labelsVersion == labelsVersion) {
+      if (e.peersIdentity == region.peersIdentity()) {
+        hits.increment();
+        return e;
+      }
+      if (samePeers(e.peers, region)) {
+        hits.increment();
+        CachedFit same = e.withPeersIdentity(region.peersIdentity());
+        store(region.id(), same);
+        return same;
+      }
     }
     misses.increment();
-    CachedFit fresh = compute(peers, leaderId, rules, labelsVersion);
+    CachedFit fresh = compute(region, leaderId, rules, labelsVersion);
     store(region.id(), fresh);
     return fresh;
   }
 
   /**
-   * The fit of an entry {@link #fit} just returned for {@code peers}: kept when unsatisfied, fitted
-   * again (same inputs, so the same answer) when the entry kept only the facts.
+   * The fit of an entry {@link #fit} just returned for {@code region}: kept when unsatisfied,
+   * fitted again (same inputs, so the same answer) when the entry kept only the facts.
    */
-  RegionFit fitOf(CachedFit e, List<Metapb.Peer> peers) {
-    return e.fit != null ? e.fit : fitNow(peers, e.leaderId, e.rules, null);
+  RegionFit fitOf(CachedFit e, RegionInfo region) {
+    return e.fit != null ? e.fit : fitNow(region, e.leaderId, e.rules, null);
   }
 
   /** Entries held now (for tests and the bound). */
@@ -131,32 +138,34 @@ final class RegionFitCache {
     return misses.sum();
   }
 
-  private CachedFit compute(List<Metapb.Peer> peers, long leaderId, List<Rule> rules,
+  private CachedFit compute(RegionInfo region, long leaderId, List<Rule> rules,
       long labelsVersion) {
-    long[] flat = new long[peers.size() * STRIDE];
-    RegionFit fit = fitNow(peers, leaderId, rules, flat);
+    long[] flat = new long[region.peerCount() * STRIDE];
+    RegionFit fit = fitNow(region, leaderId, rules, flat);
     boolean satisfied = fit.satisfied();
     boolean apart = SettledFit.apartAtTopLevel(fit, cluster);
     // a region that can be settled needs its fit only once a peer store turns unhealthy; any
     // other is checked further on every pass, so its fit is kept
-    return new CachedFit(rules, leaderId, flat, labelsVersion, satisfied && apart ? null : fit,
-        satisfied, apart);
+    return new CachedFit(rules, leaderId, region.peersIdentity(), flat, labelsVersion,
+        satisfied && apart ? null : fit, satisfied, apart);
   }
 
-  /** Fits the peers now; fills the key's peer array when given. */
-  private RegionFit fitNow(List<Metapb.Peer> peers, long leaderId, List<Rule> rules, long[] flat) {
-    List<FitPeer> fitPeers = new ArrayList<>(peers.size());
+  /** Fits the region's peers now; fills the key's peer array when given. */
+  private RegionFit fitNow(RegionInfo region, long leaderId, List<Rule> rules, long[] flat) {
+    int n = region.peerCount();
+    List<FitPeer> fitPeers = new ArrayList<>(n);
     Map<Long, Map<String, String>> labels = new HashMap<>();
-    for (int i = 0; i < peers.size(); i++) {
-      Metapb.Peer p = peers.get(i);
-      boolean learner = p.getRole() == Metapb.PeerRole.Learner;
+    for (int i = 0; i < n; i++) {
+      long id = region.peerId(i);
+      long storeId = region.peerStoreId(i);
+      boolean learner = region.peerIsLearner(i);
       if (flat != null) {
-        flat[i * STRIDE] = p.getId();
-        flat[i * STRIDE + 1] = p.getStoreId();
+        flat[i * STRIDE] = id;
+        flat[i * STRIDE + 1] = storeId;
         flat[i * STRIDE + 2] = learner ? 1 : 0;
       }
-      fitPeers.add(new FitPeer(p.getId(), p.getStoreId(), learner, p.getId() == leaderId));
-      StoreInfo s = cluster.store(p.getStoreId());
+      fitPeers.add(new FitPeer(id, storeId, learner, id == leaderId));
+      StoreInfo s = cluster.store(storeId);
       if (s != null) {
         labels.put(s.id(), labelMap(s));
       }
@@ -185,14 +194,14 @@ final class RegionFitCache {
     m.put(regionId, e);
   }
 
-  private static boolean samePeers(long[] flat, List<Metapb.Peer> peers) {
-    if (flat.length != peers.size() * STRIDE) {
+  private static boolean samePeers(long[] flat, RegionInfo region) {
+    int n = region.peerCount();
+    if (flat.length != n * STRIDE) {
       return false;
     }
-    for (int i = 0; i < peers.size(); i++) {
-      Metapb.Peer p = peers.get(i);
-      if (flat[i * STRIDE] != p.getId() || flat[i * STRIDE + 1] != p.getStoreId()
-          || flat[i * STRIDE + 2] != (p.getRole() == Metapb.PeerRole.Learner ? 1 : 0)) {
+    for (int i = 0; i < n; i++) {
+      if (flat[i * STRIDE] != region.peerId(i) || flat[i * STRIDE + 1] != region.peerStoreId(i)
+          || flat[i * STRIDE + 2] != (region.peerIsLearner(i) ? 1 : 0)) {
         return false;
       }
     }

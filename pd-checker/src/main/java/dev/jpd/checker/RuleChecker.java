@@ -84,7 +84,7 @@ public final class RuleChecker implements Checker {
 
   @Override
   public List<Operator> check(RegionInfo region, CheckRequest req) {
-    if (region.leader().getId() == 0) {
+    if (region.leaderId() == 0) {
       req.event("region-no-leader");
       req.reason(Reason.NOT_READY, "region has no leader");
       return List.of();
@@ -95,14 +95,14 @@ public final class RuleChecker implements Checker {
       req.reason(Reason.NEED_SPLIT, "no rule covers the whole region: split first");
       return List.of();
     }
-    List<Metapb.Peer> peers = req.peers(region);
-    RegionFitCache.CachedFit cached = fits.fit(region, peers, applied);
+    RegionFitCache.CachedFit cached = fits.fit(region, applied);
     if (SettledFit.settled(cached, region, cluster)) {
       req.reason(Reason.NOTHING_TO_DO, "every rule is satisfied, every peer store is Up and"
           + " healthy, and no store would be better isolated");
       return List.of(); // and no replica is missing
     }
-    RegionFit fit = fits.fitOf(cached, peers);
+    List<Metapb.Peer> peers = req.peers(region);
+    RegionFit fit = fits.fitOf(cached, region);
     int missing = 0;
     for (RuleFit rf : fit.ruleFits()) {
       if (rf.rule().peerRole() != PeerRole.LEARNER) {

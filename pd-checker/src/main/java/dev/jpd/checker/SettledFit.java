@@ -35,7 +35,8 @@ final class SettledFit {
 
   /**
    * @param cached the region's fit, from {@link RegionFitCache}
-   * @param region the region being checked (its down and pending peers)
+   * @param region the region being checked (its peers' stores, its down and pending peers): the
+   *     snapshot {@code cached} was looked up for
    */
   static boolean settled(RegionFitCache.CachedFit cached, RegionInfo region,
       CheckerCluster cluster) {
@@ -47,8 +48,8 @@ final class SettledFit {
       return false;
     }
     // a satisfied fit has no orphan: these are the stores of all the rules' peers
-    for (int i = 0; i < cached.peerCount(); i++) {
-      StoreStatus st = cluster.storeStatus(cached.peerStoreId(i));
+    for (int i = 0, n = region.peerCount(); i < n; i++) {
+      StoreStatus st = cluster.storeStatus(region.peerStoreId(i));
       if (st == null || st.down() || st.state() != Metapb.StoreState.Up) {
         return false;
       }

@@ -43,7 +43,7 @@ class RegionFitCacheTest {
 
     RegionFitCache.CachedFit cached() {
       RegionInfo r = fc.region(1);
-      return cache.fit(r, r.peers(), rules.rulesForRange(r.startKey().toByteArray(),
+      return cache.fit(r, rules.rulesForRange(r.startKey().toByteArray(),
           r.endKey().toByteArray()));
     }
 
@@ -112,7 +112,7 @@ class RegionFitCacheTest {
 
     apply.accept(f);
     RegionFitCache.CachedFit cached = f.cached();
-    RegionFit second = f.cache.fitOf(cached, f.fc.region(1).peers());
+    RegionFit second = f.cache.fitOf(cached, f.fc.region(1));
 
     assertThat(f.cache.hits()).as(name).isEqualTo(hit ? 1 : 0);
     assertThat(f.cache.misses()).as(name).isEqualTo(hit ? 1 : 2);
@@ -131,14 +131,35 @@ class RegionFitCacheTest {
     RegionFitCache.CachedFit settled = f.cached();
     assertThat(settled.satisfied()).isTrue();
     assertThat(settled.fit()).as("a satisfied fit is not kept").isNull();
-    assertThat(f.cache.fitOf(settled, f.fc.region(1).peers())).isEqualTo(f.fresh());
+    assertThat(f.cache.fitOf(settled, f.fc.region(1))).isEqualTo(f.fresh());
 
     f.fc.addRegion(1, "1* 2", 10, 1000); // a voter short of pd/default's 3
     RegionFitCache.CachedFit missing = f.cached();
     assertThat(missing.satisfied()).isFalse();
     assertThat(missing.fit()).as("an unsatisfied fit is kept").isNotNull();
-    assertThat(f.cache.fitOf(missing, f.fc.region(1).peers())).isSameAs(missing.fit())
+    assertThat(f.cache.fitOf(missing, f.fc.region(1))).isSameAs(missing.fit())
         .isEqualTo(f.fresh());
+  }
+
+  @Test
+  void equalPeersInOtherArraysHitAndTheEntryTakesTheNewArrays() {
+    Fixture f = new Fixture();
+    RegionFitCache.CachedFit first = f.cached();
+    RegionInfo rebuilt = FakeCluster.region(1, "1* 2 3", 10, 1000); // not through the cache
+    assertThat(rebuilt.peersIdentity()).isNotSameAs(f.fc.region(1).peersIdentity());
+    List<Rule> rules = f.rules.rulesForRange(rebuilt.startKey().toByteArray(),
+        rebuilt.endKey().toByteArray());
+
+    RegionFitCache.CachedFit second = f.cache.fit(rebuilt, rules);
+    assertThat(f.cache.hits()).isEqualTo(1);
+    assertThat(second.peersIdentity()).isSameAs(rebuilt.peersIdentity());
+    assertThat(second.satisfied()).isEqualTo(first.satisfied());
+    assertThat(f.cache.fit(rebuilt, rules)).as("now by identity").isSameAs(second);
+    assertThat(f.cache.misses()).isEqualTo(1);
+
+    RegionInfo moved = FakeCluster.region(1, "1* 2 4", 10, 1000);
+    f.cache.fit(moved, rules);
+    assertThat(f.cache.misses()).as("other peers in other arrays").isEqualTo(2);
   }
 
   @Test
@@ -150,7 +171,7 @@ class RegionFitCacheTest {
     // three regions in the cache, then more entries than 2 × 3 regions
     for (long id = 1; id <= 7; id++) {
       RegionInfo r = f.fc.addRegion(id, "1* 2 3", 10, 1000);
-      f.cache.fit(r, r.peers(), f.rules.rulesForRange(r.startKey().toByteArray(),
+      f.cache.fit(r, f.rules.rulesForRange(r.startKey().toByteArray(),
           r.endKey().toByteArray()));
     }
     assertThat(f.fc.view.regionCount()).isEqualTo(7);
@@ -161,7 +182,7 @@ class RegionFitCacheTest {
     }
     // 3 regions now: the cache holds 7 > 6 entries, so the next miss starts afresh
     RegionInfo r = f.fc.addRegion(1, "1* 2 4", 10, 1000);
-    f.cache.fit(r, r.peers(), f.rules.rulesForRange(r.startKey().toByteArray(),
+    f.cache.fit(r, f.rules.rulesForRange(r.startKey().toByteArray(),
         r.endKey().toByteArray()));
     assertThat(f.cache.size()).isEqualTo(1);
   }

@@ -62,7 +62,7 @@ class SettledFitTest {
     FakeCluster fc = cluster();
     RegionInfo r = fc.addRegion(1, peers, 10, 1000);
     change.accept(fc);
-    RegionFitCache.CachedFit fit = new RegionFitCache(fc.view).fit(r, r.peers(),
+    RegionFitCache.CachedFit fit = new RegionFitCache(fc.view).fit(r,
         rules(fc).rulesForRange(r.startKey().toByteArray(), r.endKey().toByteArray()));
     assertThat(SettledFit.settled(fit, r, fc.view)).as(name).isEqualTo(settled);
   }

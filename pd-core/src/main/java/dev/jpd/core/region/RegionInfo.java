@@ -317,21 +317,46 @@ public final class RegionInfo {
     return List.of(out);
   }
 
-  /** Number of peers, without building them. */
-  int peerCount() {
+  // The peers one by one, without building them: the i-th of peers(), for 0 <= i < peerCount().
+  // Per-region hot paths (the checkers' patrol over every region) read these instead of peers().
+
+  /** Number of peers. */
+  public int peerCount() {
     return peers.length / 2;
   }
 
-  long peerId(int i) {
+  /** The i-th peer's id. */
+  public long peerId(int i) {
     return peers[2 * i];
   }
 
-  long peerStoreId(int i) {
+  /** The i-th peer's store id. */
+  public long peerStoreId(int i) {
     return peers[2 * i + 1];
   }
 
-  boolean peerIsLearner(int i) {
+  /** Whether the i-th peer is a learner. */
+  public boolean peerIsLearner(int i) {
     return CompactMeta.roleValue(roles, i) == Metapb.PeerRole.Learner_VALUE;
+  }
+
+  /** Whether the i-th peer has a joint-consensus role (incoming or demoting voter). */
+  public boolean peerInJointRole(int i) {
+    int role = CompactMeta.roleValue(roles, i);
+    return role == Metapb.PeerRole.IncomingVoter_VALUE
+        || role == Metapb.PeerRole.DemotingVoter_VALUE;
+  }
+
+  /**
+   * An opaque object that stays the same ({@code ==}) across snapshots of this region while its
+   * peers (ids, stores, roles) stay equal: the region cache hands a new snapshot the cached one's
+   * peer arrays when they are equal (the id, store and role arrays are shared together). A cache
+   * keyed on a region's peers keeps it and compares by identity; a different object does not mean
+   * different peers (a region loaded from storage, then reported), so such a cache compares the
+   * peers themselves then.
+   */
+  public Object peersIdentity() {
+    return peers;
   }
 
   /**
@@ -346,7 +371,7 @@ public final class RegionInfo {
   }
 
   /** The leader's peer id, 0 when unknown; no allocation. */
-  long leaderId() {
+  public long leaderId() {
     if (leaderIndex >= 0) {
       return peers[2 * leaderIndex];
     }

@@ -214,6 +214,30 @@ class RegionsInfoTest {
   }
 
   @Test
+  void peersIdentityStaysWhileThePeersAreEqual() {
+    RegionsInfo cache = new RegionsInfo();
+    cache.handleHeartbeat(Hb.of(1, "a", "b").stores(1, 2, 3).sizeMiB(8).info());
+    Object first = cache.getRegion(1).peersIdentity();
+    cache.handleHeartbeat(Hb.of(1, "a", "b").stores(1, 2, 3).sizeMiB(9).written(7).info());
+    assertThat(cache.getRegion(1).approximateSize()).isEqualTo(9);
+    assertThat(cache.getRegion(1).peersIdentity()).as("a stats-only report").isSameAs(first);
+    cache.handleHeartbeat(Hb.of(1, "a", "b").epoch(10, 11).stores(1, 2, 4).info());
+    Object moved = cache.getRegion(1).peersIdentity();
+    assertThat(moved).as("a peer moved").isNotSameAs(first);
+    cache.handleHeartbeat(Hb.of(1, "a", "b").epoch(10, 12).stores(1, 2).learners(4).info());
+    assertThat(cache.getRegion(1).peersIdentity()).as("a peer became a learner")
+        .isNotSameAs(moved);
+    RegionInfo r = cache.getRegion(1);
+    assertThat(r.peerCount()).isEqualTo(r.peers().size());
+    for (int i = 0; i < r.peerCount(); i++) {
+      assertThat(r.peerId(i)).isEqualTo(r.peers().get(i).getId());
+      assertThat(r.peerStoreId(i)).isEqualTo(r.peers().get(i).getStoreId());
+      assertThat(r.peerIsLearner(i))
+          .isEqualTo(r.peers().get(i).getRole() == dev.jpd.proto.Metapb.PeerRole.Learner);
+    }
+  }
+
+  @Test
   void zeroReportedSizeKeepsTheCachedSize() {
     RegionsInfo cache = new RegionsInfo();
     cache.handleHeartbeat(Hb.of(1, "a", "b").sizeMiB(64).info());
