@@ -28,7 +28,6 @@ public final class CheckRequest {
   private RegionInfo countedOf;
   private int voters;
   private int learners;
-  private boolean joint;
   private int missingReplicas;
   private List<String> events;
   private RuleVerdict ruleVerdict = RuleVerdict.NOT_CHECKED;
@@ -112,11 +111,10 @@ public final class CheckRequest {
   }
 
   boolean inJointState(RegionInfo region) {
-    count(region);
-    return joint;
+    return region.inJointState();
   }
 
-  /** Counts the roles from the region's compact peers, once per snapshot; builds no peer. */
+  /** Counts voters and learners from the region's compact peers, once per snapshot. */
   private void count(RegionInfo region) {
     if (countedOf == region) {
       return;
@@ -124,13 +122,11 @@ public final class CheckRequest {
     countedOf = region;
     voters = 0;
     learners = 0;
-    joint = false;
     for (int i = 0, n = region.peerCount(); i < n; i++) {
       if (region.peerIsLearner(i)) {
         learners++;
       } else {
         voters++;
-        joint |= region.peerInJointRole(i);
       }
     }
   }

@@ -47,7 +47,8 @@ public final class FakeCluster {
     ClusterSeams seams = new ClusterSeams() {
       @Override
       public boolean scheduleDenied(RegionInfo region) {
-        return denied.contains(region.id());
+        // as the real labeler, which answers at once when there are no label rules
+        return !denied.isEmpty() && denied.contains(region.id());
       }
 
       @Override
@@ -57,7 +58,8 @@ public final class FakeCluster {
 
       @Override
       public List<byte[]> labelSplitKeys(RegionInfo region) {
-        return labelSplitKeys.getOrDefault(region.id(), List.of());
+        return labelSplitKeys.isEmpty() ? List.of()
+            : labelSplitKeys.getOrDefault(region.id(), List.of());
       }
 
       @Override
@@ -72,7 +74,7 @@ public final class FakeCluster {
 
       @Override
       public boolean addPeerAvailable(long storeId, long regionSizeMiB) {
-        return !addPeerLimited.contains(storeId);
+        return addPeerLimited.isEmpty() || !addPeerLimited.contains(storeId);
       }
     };
     view = new CacheCheckerCluster(regions, stores, () -> config, peerIds::getAndIncrement,

@@ -348,6 +348,22 @@ public final class RegionInfo {
   }
 
   /**
+   * Whether some peer has a joint-consensus role: the region is in a joint state. Reads the peers
+   * only when some peer has a role other than voter (asked of every region by the checkers).
+   */
+  public boolean inJointState() {
+    if (roles == null) {
+      return false;
+    }
+    for (int i = 0; i < roles.length; i++) {
+      if (peerInJointRole(i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * An opaque object that stays the same ({@code ==}) across snapshots of this region while its
    * peers (ids, stores, roles) stay equal: the region cache hands a new snapshot the cached one's
    * peer arrays when they are equal (the id, store and role arrays are shared together). A cache

@@ -168,7 +168,23 @@ class RegionInfoTest {
       assertThat(r.leader()).isEqualTo(meta.getPeers(1));
       assertThat(r.startKey()).isEqualTo(meta.getStartKey());
       assertThat(r.endKey()).isEqualTo(meta.getEndKey());
+      // the compact view answers as the built peers do
+      assertThat(r.leaderId()).isEqualTo(meta.getPeers(1).getId());
+      assertThat(r.peerCount()).isEqualTo(meta.getPeersCount());
+      boolean joint = false;
+      for (int i = 0; i < r.peerCount(); i++) {
+        Metapb.Peer p = meta.getPeers(i);
+        assertThat(r.peerId(i)).isEqualTo(p.getId());
+        assertThat(r.peerStoreId(i)).isEqualTo(p.getStoreId());
+        assertThat(r.peerIsLearner(i)).isEqualTo(p.getRole() == Metapb.PeerRole.Learner);
+        boolean jointRole = p.getRole() == Metapb.PeerRole.IncomingVoter
+            || p.getRole() == Metapb.PeerRole.DemotingVoter;
+        assertThat(r.peerInJointRole(i)).isEqualTo(jointRole);
+        joint |= jointRole;
+      }
+      assertThat(r.inJointState()).isEqualTo(joint);
     }
+    assertThat(RegionInfo.fromMeta(roles, null).inJointState()).isTrue();
   }
 
   @Test
