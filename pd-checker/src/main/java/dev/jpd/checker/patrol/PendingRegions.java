@@ -19,7 +19,8 @@ import java.util.Map;
  * 27,000.
  *
  * <p>The ids are also in a primitive set: every region of a scan is removed from this list, and
- * a region that is not in it (nearly all) costs one probe of a {@code long[]}, no boxing.
+ * a region that is not in it (nearly all) costs one probe of a {@code long[]}, no boxing; while
+ * the list is empty, a removal reads one volatile count and takes no lock.
  */
 final class PendingRegions {
   static final long TTL_MILLIS = 3 * 60_000L;
@@ -28,6 +29,8 @@ final class PendingRegions {
   private final LinkedHashMap<Long, Long> expiry = new LinkedHashMap<>();
   /** The keys of {@code expiry}, unboxed. */
   private LongHashSet listed = new LongHashSet();
+  /** {@code expiry.size()}, written under the lock after every change; read without it. */
+  private volatile int size;
   private final long ttlMillis;
   private final int capacity;
 
@@ -44,6 +47,7 @@ final class PendingRegions {
     }
     if (until <= nowMillis) {
       listed.remove(regionId);
+      size = expiry.size();
       return;
     }
     expiry.put(regionId, until);
@@ -53,11 +57,18 @@ final class PendingRegions {
       listed.remove(it.next());
       it.remove();
     }
+    size = expiry.size();
   }
 
-  synchronized void remove(long regionId) {
-    if (listed.remove(regionId)) {
-      expiry.remove(regionId);
+  void remove(long regionId) {
+    if (size == 0) {
+      return; // the patrol removes every region it checks: nearly always from an empty list
+    }
+    synchronized (this) {
+      if (listed.remove(regionId)) {
+        expiry.remove(regionId);
+        size = expiry.size();
+      }
     }
   }
 
@@ -74,6 +85,7 @@ final class PendingRegions {
       }
       out.add(e.getKey());
     }
+    size = expiry.size();
     return out;
   }
 
@@ -85,12 +97,13 @@ final class PendingRegions {
     return new ArrayList<>(expiry.keySet());
   }
 
-  synchronized int size() {
-    return expiry.size();
+  int size() {
+    return size;
   }
 
   synchronized void clear() {
     expiry.clear();
     listed = new LongHashSet();
+    size = 0;
   }
 }

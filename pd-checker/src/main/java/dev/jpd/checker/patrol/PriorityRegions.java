@@ -15,7 +15,8 @@ import java.util.TreeMap;
  *
  * <p>Touched only by the patrol thread, except {@link #size()}; synchronized for the readers.
  * The ids are also in a primitive set, so that the update after each check of a region that is
- * not listed (nearly all) costs one probe of a {@code long[]}, no boxing.
+ * not listed (nearly all) costs one probe of a {@code long[]}, no boxing; while the list is
+ * empty, that update reads one volatile count and takes no lock.
  */
 final class PriorityRegions {
   static final int CAPACITY = 1280;
@@ -30,6 +31,8 @@ final class PriorityRegions {
   private final Map<Long, Entry> entries = new HashMap<>();
   /** The keys of {@code entries}, unboxed. */
   private final LongHashSet listed = new LongHashSet();
+  /** {@code entries.size()}, written under the lock after every change; read without it. */
+  private volatile int size;
   /** How many entries miss each count: finds the least missing without a scan. */
   private final TreeMap<Integer, Integer> byMissing = new TreeMap<>();
   private final int capacity;
@@ -41,11 +44,18 @@ final class PriorityRegions {
   }
 
   /** Records how many replicas the region misses after a check (0 removes it). */
-  synchronized void update(long regionId, int missing, long nowMillis) {
+  void update(long regionId, int missing, long nowMillis) {
     if (missing <= 0) {
       remove(regionId);
       return;
     }
+    synchronized (this) {
+      add(regionId, missing, nowMillis);
+      size = entries.size();
+    }
+  }
+
+  private void add(long regionId, int missing, long nowMillis) {
     Entry e = listed.contains(regionId) ? entries.get(regionId) : null;
     if (e != null) {
       count(e.missing, -1);
@@ -76,7 +86,7 @@ final class PriorityRegions {
     int least = byMissing.firstKey();
     for (Map.Entry<Long, Entry> me : entries.entrySet()) {
       if (me.getValue().missing == least) {
-        remove(me.getKey());
+        drop(me.getKey());
         return true;
       }
     }
@@ -113,7 +123,17 @@ final class PriorityRegions {
     return ids;
   }
 
-  synchronized void remove(long regionId) {
+  void remove(long regionId) {
+    if (size == 0) {
+      return;
+    }
+    synchronized (this) {
+      drop(regionId);
+      size = entries.size();
+    }
+  }
+
+  private void drop(long regionId) {
     if (!listed.remove(regionId)) {
       return;
     }
@@ -123,8 +143,8 @@ final class PriorityRegions {
     }
   }
 
-  synchronized int size() {
-    return entries.size();
+  int size() {
+    return size;
   }
 
   synchronized boolean contains(long regionId) {

@@ -17,6 +17,8 @@ final class RulePendingRegions {
   static final int CAPACITY = 100_000;
 
   private final LinkedHashSet<Long> ids = new LinkedHashSet<>();
+  /** {@code ids.size()}, written under the lock after every change; read without it. */
+  private volatile int size;
   private final int capacity;
 
   RulePendingRegions(int capacity) {
@@ -33,11 +35,17 @@ final class RulePendingRegions {
       it.next();
       it.remove();
     }
+    size = ids.size();
   }
 
-  synchronized void remove(long regionId) {
-    if (!ids.isEmpty()) {
+  /** Removes the region; takes no lock while the list is empty (the patrol asks per region). */
+  void remove(long regionId) {
+    if (size == 0) {
+      return;
+    }
+    synchronized (this) {
       ids.remove(regionId);
+      size = ids.size();
     }
   }
 
@@ -50,11 +58,12 @@ final class RulePendingRegions {
     return new ArrayList<>(ids);
   }
 
-  synchronized int size() {
-    return ids.size();
+  int size() {
+    return size;
   }
 
   synchronized void clear() {
     ids.clear();
+    size = 0;
   }
 }
