@@ -1,8 +1,6 @@
 package dev.jpd.checker.patrol;
 
 import dev.jpd.core.region.LongHashSet;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Beyond PD: regions to check at once because a heartbeat showed them unhealthy or a store
@@ -37,14 +35,14 @@ final class UrgentRegions {
   }
 
   /** Removes and returns up to {@code max} regions, oldest first. */
-  synchronized List<Long> take(int max) {
+  synchronized long[] take(int max) {
     int n = Math.min(max, queued.size());
-    List<Long> out = new ArrayList<>(n);
+    long[] out = new long[n];
     for (int i = 0; i < n; i++) {
       long id = ring[head];
       head = (head + 1) & (ring.length - 1);
       queued.remove(id);
-      out.add(id);
+      out[i] = id;
     }
     return out;
   }
