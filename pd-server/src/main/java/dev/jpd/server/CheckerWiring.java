@@ -177,9 +177,9 @@ final class CheckerWiring implements AutoCloseable {
     Thread t = new Thread(() -> {
       try {
         RepairWarmup.Result r = job.get();
-        LOG.info("repair warm-up done regions={} repairs={} operators={} elapsed-ms={}"
-                + " cpu-ms={}", r.regions(), r.repairs(), r.operators(), r.elapsedMillis(),
-            r.cpuMillis());
+        LOG.info("repair warm-up done regions={} rounds={} repairs={} operators={} elapsed-ms={}"
+                + " cpu-ms={} jit-ms={}", r.regions(), r.rounds(), r.repairs(), r.operators(),
+            r.elapsedMillis(), r.cpuMillis(), r.jitMillis());
         result.complete(r);
       } catch (RuntimeException e) {
         // it only makes the first repair burst faster: the daemon goes on without it

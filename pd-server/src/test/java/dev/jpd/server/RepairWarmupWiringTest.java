@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RepairWarmupWiringTest {
   @TempDir Path dir;
 
-  private static final RepairWarmup.Result FIGURES = new RepairWarmup.Result(10, 5, 5, 1, 1);
+  private static final RepairWarmup.Result FIGURES =
+      new RepairWarmup.Result(10, 1, 5, 5, 1, 1, 1);
 
   @Test
   void offInTheConfigStartsNothing() {

@@ -27,8 +27,8 @@ import java.util.Set;
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench down 1000000 0 zones rules
  *     (the down burst through the rule checker; the third argument is unused by down)
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench down 1000000 0 zones rules warmup
- *     (first {@link RepairWarmup#run()}, as the daemon does at start: the first, cold, burst then
- *     shows what the warm-up buys)
+ *     (the first, cold, burst is preceded by {@link RepairWarmup#run()}, as in the daemon: after
+ *     the cluster is loaded and patrolled once, then one more settled round)
  * </pre>
  *
  * "Unhealthy" regions have 2 of 3 peers (make-up-replica). {@code pass} runs with PD's default
@@ -73,10 +73,6 @@ final class PatrolBench {
       } else {
         throw new IllegalArgumentException("zones | rules | warmup | workers=N, got " + args[i]);
       }
-    }
-    if (warmup) {
-      // the daemon's call, at the daemon's moment: before the cluster is loaded and patrolled
-      System.out.println("repair warm-up " + RepairWarmup.run());
     }
     switch (what) {
       case "pass" -> {
@@ -183,6 +179,13 @@ final class PatrolBench {
     fc.config(b -> b.replicaScheduleLimit(Long.MAX_VALUE));
     RecordingOperators ops = new RecordingOperators();
     PatrolService patrol = warmPatrol(fc, ops);
+    if (warmup) {
+      // the daemon's call at the daemon's moment: its cluster, controller and seams are loaded
+      // (so the JIT sees their classes too), then it patrols on
+      warmup = false;
+      System.out.println("repair warm-up " + RepairWarmup.run());
+      round(patrol);
+    }
     long store = 5;
     long affected = fc.view.storeRegionIds(store).length;
     settleHeap();

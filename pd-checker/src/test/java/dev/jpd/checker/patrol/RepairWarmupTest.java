@@ -62,17 +62,71 @@ class RepairWarmupTest {
   }
 
   @Test
-  void theDaemonsCallRepairsAllRegionsOfBothStoresInBothPasses() {
+  void theDaemonsCallRepairsAllRegionsOfBothStoresInEveryPass() {
     RepairWarmup.Result r = RepairWarmup.run();
 
     assertThat(r.regions()).isEqualTo(RepairWarmup.DEFAULT_REGIONS);
-    // stores 1 and 4 hold a quarter of the regions each; two passes
-    assertThat(r.repairs()).isEqualTo(RepairWarmup.DEFAULT_REGIONS);
+    assertThat(r.rounds()).isBetween(RepairWarmup.MIN_ROUNDS, RepairWarmup.MAX_ROUNDS);
+    // stores 1 and 4 hold a quarter of the regions each; two passes a round
+    assertThat(r.repairs()).isEqualTo(r.rounds() * RepairWarmup.DEFAULT_REGIONS);
     assertThat(r.operators()).isEqualTo(r.repairs());
     assertThat(r.elapsedMillis()).isNotNegative();
     if (ManagementFactory.getThreadMXBean().isCurrentThreadCpuTimeSupported()) {
       assertThat(r.cpuMillis()).isNotNegative();
     }
+  }
+
+  /** A JIT clock that moves {@code step} ms at each read; pauses are recorded, not slept. */
+  private static final class FakeJit {
+    final AtomicLong nanos = new AtomicLong();
+    long jit;
+    final long step;
+    final List<Long> pauses = new ArrayList<>();
+
+    FakeJit(long step) {
+      this.step = step;
+    }
+
+    RepairWarmup warmup(int min, int max) {
+      return new RepairWarmup(400, min, max, nanos::get, () -> jit += step, millis -> {
+        pauses.add(millis);
+        nanos.addAndGet(millis * 1_000_000);
+      });
+    }
+  }
+
+  @Test
+  void aQuietJitStopsAfterTheLeastRounds() {
+    FakeJit jit = new FakeJit(0);
+    RepairWarmup.Result r = jit.warmup(3, 6).run(ManagementFactory.getThreadMXBean());
+
+    assertThat(r.rounds()).isEqualTo(3);
+    assertThat(r.operators()).isEqualTo(3 * 400);
+    // before each round, three quiet polls
+    assertThat(jit.pauses).hasSize(3 * RepairWarmup.QUIET_POLLS)
+        .containsOnly(RepairWarmup.QUIET_POLL_MILLIS);
+  }
+
+  @Test
+  void aBusyJitGetsTheMostRoundsAndBoundedWaits() {
+    FakeJit jit = new FakeJit(1_000);
+    RepairWarmup.Result r = jit.warmup(2, 4).run(ManagementFactory.getThreadMXBean());
+
+    assertThat(r.rounds()).isEqualTo(4);
+    assertThat(r.operators()).isEqualTo(4 * 400);
+    long waited = jit.pauses.stream().mapToLong(Long::longValue).sum();
+    assertThat(waited).isEqualTo(4 * RepairWarmup.MAX_QUIET_WAIT_MILLIS);
+  }
+
+  @Test
+  void anUnmeasuredJitRunsTheLeastRoundsWithoutWaiting() {
+    List<Long> pauses = new ArrayList<>();
+    RepairWarmup.Result r = new RepairWarmup(400, 2, 5, new AtomicLong()::get, () -> -1,
+        pauses::add).run(ManagementFactory.getThreadMXBean());
+
+    assertThat(r.rounds()).isEqualTo(2);
+    assertThat(r.jitMillis()).isEqualTo(-1);
+    assertThat(pauses).isEmpty();
   }
 
   @Test
