@@ -6,6 +6,7 @@ import dev.jpd.checker.CheckerConfig;
 import dev.jpd.checker.ClusterSeams;
 import dev.jpd.checker.patrol.CheckerMetrics;
 import dev.jpd.checker.patrol.PatrolService;
+import dev.jpd.checker.patrol.RepairWarmup;
 import dev.jpd.core.operator.Operators;
 import dev.jpd.core.placement.RuleManager;
 import dev.jpd.core.statistics.StatisticsConfig;
@@ -20,12 +21,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The checkers and their patrol loop, wired to the server.
@@ -43,19 +49,49 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>Beyond PD: {@link ClusterHealth} tells it of every region classified as needing repair
  *       and every store whose state changed, and AskSplit / AskBatchSplit tell the merge checker
  *       which regions were just split.
+ *   <li>Beyond PD: once the daemon is up, {@link #startWarmup} runs the repair path once on a
+ *       private synthetic cluster ({@link RepairWarmup}) on a daemon thread of lowest priority
+ *       ({@code pd-warmup}), so that the first store failure finds it compiled. Once per
+ *       process (a test JVM starting many members pays it once), and not at all with {@code
+ *       repair-warmup = false}. It shares nothing with the cluster, so nothing waits for it.
  * </ul>
  */
 final class CheckerWiring implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckerWiring.class);
+  /** Set by the first member of this process that starts a repair warm-up. */
+  private static final AtomicBoolean WARMUP_CLAIMED = new AtomicBoolean();
+
+  /** What {@link #startWarmup} did. */
+  enum WarmupStart {
+    /** {@code repair-warmup = false}. */
+    OFF,
+    /** Another member of this process started one already: the JIT's work is per process. */
+    DONE_IN_PROCESS,
+    /** Started on a {@code pd-warmup} thread; its result completes the future. */
+    STARTED
+  }
+
+  /**
+   * What {@link #startWarmup} did, and the warm-up's outcome when it started one (else null);
+   * for the log and tests.
+   */
+  record Warmup(WarmupStart start, CompletableFuture<RepairWarmup.Result> result) {
+    static final Warmup NOT_YET = new Warmup(null, null);
+  }
+
   private final ScheduledExecutorService executor;
   private final ThreadPoolExecutor workers;
   private final CheckerChain chain;
   private final PatrolService patrol;
   private volatile CheckerConfig current;
+  private final boolean warmupEnabled;
+  private volatile Warmup warmup = Warmup.NOT_YET;
 
   CheckerWiring(RaftCluster cluster, LiveConfig config, IdAllocator ids, Operators operators,
       ClusterHealth health, ClusterSeams seams, Clock clock, MeterRegistry registry,
       RuleManager rules) {
     current = checkerConfig(config.current());
+    warmupEnabled = config.current().repairWarmup();
     config.addListener(next -> current = checkerConfig(next));
     CacheCheckerCluster view = new CacheCheckerCluster(cluster.regions(), cluster.stores(),
         () -> current, () -> ids.alloc(1),
@@ -107,6 +143,56 @@ final class CheckerWiring implements AutoCloseable {
 
   CheckerChain chain() {
     return chain;
+  }
+
+  /**
+   * Starts the repair warm-up unless {@code repair-warmup} is off or this process ran one; call
+   * once the daemon is up. Never blocks: the warm-up runs on its own thread.
+   */
+  Warmup startWarmup() {
+    warmup = startWarmup(warmupEnabled, WARMUP_CLAIMED, RepairWarmup::run);
+    return warmup;
+  }
+
+  /** What {@link #startWarmup()} did ({@link Warmup#NOT_YET} before it was called). */
+  Warmup warmup() {
+    return warmup;
+  }
+
+  /**
+   * The rule behind {@link #startWarmup()}: off, or already claimed in {@code claimed}, or {@code
+   * job} started on a new daemon thread {@code pd-warmup} of lowest priority, which logs one
+   * line with its figures.
+   */
+  static Warmup startWarmup(boolean enabled, AtomicBoolean claimed,
+      Supplier<RepairWarmup.Result> job) {
+    if (!enabled) {
+      LOG.info("repair warm-up off (repair-warmup = false)");
+      return new Warmup(WarmupStart.OFF, null);
+    }
+    if (!claimed.compareAndSet(false, true)) {
+      return new Warmup(WarmupStart.DONE_IN_PROCESS, null);
+    }
+    CompletableFuture<RepairWarmup.Result> result = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        RepairWarmup.Result r = job.get();
+        LOG.info("repair warm-up done regions={} rounds={} repairs={} operators={} elapsed-ms={}"
+                + " cpu-ms={} jit-ms={}", r.regions(), r.rounds(), r.repairs(), r.operators(),
+            r.elapsedMillis(), r.cpuMillis(), r.jitMillis());
+        result.complete(r);
+      } catch (RuntimeException e) {
+        // it only makes the first repair burst faster: the daemon goes on without it
+        LOG.warn("repair warm-up failed error=\"{}\"", e.toString(), e);
+        result.completeExceptionally(e);
+      } finally { // after an Error too (out of memory), the future ends
+        result.completeExceptionally(new IllegalStateException("repair warm-up did not finish"));
+      }
+    }, "pd-warmup");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
+    return new Warmup(WarmupStart.STARTED, result);
   }
 
   PatrolService patrol() {

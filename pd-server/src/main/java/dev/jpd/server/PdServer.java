@@ -233,6 +233,8 @@ public final class PdServer implements AutoCloseable {
         grpcAddress(),
         http == null ? "off" : http.address(),
         options.etcdEndpoints().isEmpty() ? "embedded:" + options.dataDir() : "etcd:" + options.etcdEndpoints());
+    // up and serving: now the JIT may compile the repair path in the background (repair-warmup)
+    checkers.startWarmup();
   }
 
   private void bindJvmMetrics() {
@@ -335,6 +337,11 @@ public final class PdServer implements AutoCloseable {
   /** The patrol loop over the regions. */
   public PatrolService patrol() {
     return checkers.patrol();
+  }
+
+  /** What the repair warm-up of this member did ({@code repair-warmup}); for tests. */
+  CheckerWiring.Warmup repairWarmup() {
+    return checkers.warmup();
   }
 
   /** Region statistics and derived store states. */

@@ -34,7 +34,11 @@ public record ServerOptions(
     int maxRequestBytes,
     PdConfig config) {
 
-  /** Defaults for a single-node server in {@code dataDir} on free loopback ports. */
+  /**
+   * Defaults for a single-node server in {@code dataDir} on free loopback ports, with {@code
+   * repair-warmup} off: test members are many and short-lived, and a background warm-up would
+   * only compete with the tests for CPU ({@link #withConfig} turns it back on).
+   */
   public static ServerOptions forTest(Path dataDir) {
     return new ServerOptions(
         "pd",
@@ -51,7 +55,7 @@ public record ServerOptions(
         Duration.ofMillis(50),
         Duration.ofSeconds(1),
         150 * 1024 * 1024,
-        PdConfig.defaults());
+        PdConfig.parse("repair-warmup = false", "ServerOptions.forTest"));
   }
 
   public ServerOptions withEtcd(List<String> endpoints) {
@@ -59,6 +63,13 @@ public record ServerOptions(
         name, dataDir, clientHost, clientPort, advertiseClientUrls, advertisePeerUrls, httpHost,
         httpPort, endpoints, etcdTimeout, tsoSaveInterval, tsoUpdatePhysicalInterval,
         minResolvedTsPersistenceInterval, maxRequestBytes, config);
+  }
+
+  public ServerOptions withConfig(PdConfig c) {
+    return new ServerOptions(
+        name, dataDir, clientHost, clientPort, advertiseClientUrls, advertisePeerUrls, httpHost,
+        httpPort, etcdEndpoints, etcdTimeout, tsoSaveInterval, tsoUpdatePhysicalInterval,
+        minResolvedTsPersistenceInterval, maxRequestBytes, c);
   }
 
   public ServerOptions withPorts(int grpcPort, int http) {

@@ -26,6 +26,9 @@ import java.util.Set;
  *     (placement rules on: the rule checker with pd/default instead of the replica checker)
  * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench down 1000000 0 zones rules
  *     (the down burst through the rule checker; the third argument is unused by down)
+ * java -Xmx6g -cp ... dev.jpd.checker.patrol.PatrolBench down 1000000 0 zones rules warmup
+ *     (the first, cold, burst is preceded by {@link RepairWarmup#run()}, as in the daemon: after
+ *     the cluster is loaded and patrolled once, then one more settled round)
  * </pre>
  *
  * "Unhealthy" regions have 2 of 3 peers (make-up-replica). {@code pass} runs with PD's default
@@ -41,6 +44,8 @@ final class PatrolBench {
   private static boolean rules;
   /** {@code patrol-region-worker-count}: the bench thread and {@code workers - 1} pool threads. */
   private static int workers = 1;
+  /** Run the daemon's repair warm-up before anything else. */
+  private static boolean warmup;
 
   /** The other patrol workers' threads (daemon threads: the bench ends with main). */
   private static final java.util.concurrent.ExecutorService POOL =
@@ -61,10 +66,12 @@ final class PatrolBench {
         labels = true;
       } else if (args[i].equals("rules")) {
         rules = true;
+      } else if (args[i].equals("warmup")) {
+        warmup = true;
       } else if (args[i].startsWith("workers=")) {
         workers = Integer.parseInt(args[i].substring("workers=".length()));
       } else {
-        throw new IllegalArgumentException("zones | rules | workers=N, got " + args[i]);
+        throw new IllegalArgumentException("zones | rules | warmup | workers=N, got " + args[i]);
       }
     }
     switch (what) {
@@ -172,6 +179,13 @@ final class PatrolBench {
     fc.config(b -> b.replicaScheduleLimit(Long.MAX_VALUE));
     RecordingOperators ops = new RecordingOperators();
     PatrolService patrol = warmPatrol(fc, ops);
+    if (warmup) {
+      // the daemon's call at the daemon's moment: its cluster, controller and seams are loaded
+      // (so the JIT sees their classes too), then it patrols on
+      warmup = false;
+      System.out.println("repair warm-up " + RepairWarmup.run());
+      round(patrol);
+    }
     long store = 5;
     long affected = fc.view.storeRegionIds(store).length;
     settleHeap();

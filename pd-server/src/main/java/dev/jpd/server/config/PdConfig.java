@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * and {@link MetricConfig}. Components are the camel-case form of PD's keys, except
  * {@link #leaseSeconds} ({@code lease}) and {@link #pdSections}.
  *
- * <p>Two keys are ours, not PD's:
+ * <p>Three keys are ours, not PD's:
  *
  * <ul>
  *   <li>{@code etcd-endpoints} ({@code --etcd-endpoints}): etcd client URLs holding the metadata.
@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  *   <li>{@code http-address} ({@code --http-address}): where the HTTP API ({@code /pd/api/v1}),
  *       {@code /metrics} and {@code /health} listen, default {@code 127.0.0.1:2381}. PD serves
  *       HTTP and gRPC on the client-urls port; we keep gRPC there and HTTP on its own port.
+ *   <li>{@code repair-warmup} (default {@code true}): right after start, on a background thread
+ *       of lowest priority, run the checkers' repair path once on a private synthetic cluster
+ *       so that the JIT has compiled it before the first store fails ({@code
+ *       dev.jpd.checker.patrol.RepairWarmup}). Read at start only; PD has no such key.
  * </ul>
  *
  * <p>Unlike PD, an unknown key is an error, not a warning; {@code name} defaults to {@code pd}
@@ -73,6 +77,7 @@ public record PdConfig(
     Map<String, Map<String, Object>> pdSections,
     List<String> etcdEndpoints,
     HostPort httpAddress,
+    boolean repairWarmup,
     List<String> warnings) {
 
   /** PD sections accepted and kept as written but not modelled yet. */
@@ -101,7 +106,10 @@ public record PdConfig(
     warnings = List.copyOf(warnings);
   }
 
-  /** PD's defaults (with our {@code etcd-endpoints} and {@code http-address} defaults). */
+  /**
+   * PD's defaults, with ours for {@code etcd-endpoints}, {@code http-address} and {@code
+   * repair-warmup}.
+   */
   public static PdConfig defaults() {
     return ConfigLoader.read(ConfigReader.empty());
   }
@@ -214,6 +222,7 @@ public record PdConfig(
         readPdSections(r),
         readEtcdEndpoints(r),
         readHttpAddress(r),
+        r.bool("repair-warmup", true),
         r.warnings());
     c.checkListeners(r);
     c.checkLogOutsideDataDir(r);
@@ -387,6 +396,7 @@ public record PdConfig(
     return w
         .put("etcd-endpoints", etcdEndpoints)
         .put("http-address", httpAddress.toString())
+        .put("repair-warmup", repairWarmup)
         .toMap();
   }
 }

@@ -21,7 +21,9 @@
  * {@code schedulers-v2}).
  *
  * <p>Ours, not PD's: {@code etcd-endpoints} / {@code --etcd-endpoints} (empty: embedded store in
- * the data dir) and {@code http-address} / {@code --http-address} (default {@code 127.0.0.1:2381};
- * PD serves HTTP on the gRPC port, we keep them apart).
+ * the data dir), {@code http-address} / {@code --http-address} (default {@code 127.0.0.1:2381};
+ * PD serves HTTP on the gRPC port, we keep them apart) and {@code repair-warmup} (default true:
+ * warm the checkers' repair path once after start; top-level, read at start only, so it is
+ * neither persisted nor changed through {@code /config} as {@code [schedule]} keys are).
  */
 package dev.jpd.server.config;

@@ -102,6 +102,7 @@ class PdConfigDefaultsTest {
       "metric/interval                           | 15s",
       "metric/job                                | pd",
       "http-address                              | 127.0.0.1:2381",
+      "repair-warmup                             | true",
   })
   void jsonViewShowsPdDefaults(String key, String expected) {
     Object value = JSON;
@@ -145,6 +146,7 @@ class PdConfigDefaultsTest {
     assertThat(DEFAULTS.advertiseClientUrls()).containsExactly("http://127.0.0.1:2379");
     assertThat(DEFAULTS.httpAddress()).isEqualTo(new HostPort("127.0.0.1", 2381));
     assertThat(DEFAULTS.etcdEndpoints()).isEmpty();
+    assertThat(DEFAULTS.repairWarmup()).isTrue();
     assertThat(DEFAULTS.usesEmbeddedStore()).isTrue();
     assertThat(DEFAULTS.log().level()).isEqualTo("info");
     assertThat(DEFAULTS.log().logbackLevel()).isEqualTo("INFO");

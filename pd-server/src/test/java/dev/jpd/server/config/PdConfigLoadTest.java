@@ -37,6 +37,7 @@ class PdConfigLoadTest {
         quota-backend-bytes = "2GiB"
         etcd-endpoints = ["http://10.0.0.5:2379", "10.0.0.6:2379"]
         http-address = "0.0.0.0:8080"
+        repair-warmup = false
 
         [labels]
         zone = "z1"
@@ -83,6 +84,7 @@ class PdConfigLoadTest {
         .containsExactly("http://10.0.0.5:2379", "http://10.0.0.6:2379");
     assertThat(c.usesEmbeddedStore()).isFalse();
     assertThat(c.httpAddress()).isEqualTo(new HostPort("0.0.0.0", 8080));
+    assertThat(c.repairWarmup()).isFalse();
     assertThat(c.labels()).containsExactly(Map.entry("zone", "z1"));
     assertThat(c.log().level()).isEqualTo("debug");
     assertThat(c.metric().job()).isEqualTo("pd-1");
@@ -304,6 +306,7 @@ class PdConfigLoadTest {
     PdConfig custom = PdConfig.parse("""
         name = "rt"
         etcd-endpoints = ["http://10.0.0.5:2379"]
+        repair-warmup = false
         quota-backend-bytes = "3GiB"
         [labels]
         zone = "z"
