@@ -31,7 +31,11 @@ import java.util.Set;
  *     the cluster is loaded and patrolled once, then one more settled round)
  * </pre>
  *
- * "Unhealthy" regions have 2 of 3 peers (make-up-replica). {@code pass} runs with PD's default
+ * For figures to compare, fix and pre-touch the heap ({@code -Xms10g -Xmx10g
+ * -XX:+AlwaysPreTouch} for 1.5M regions): each run collects the heap first, and a heap allowed to
+ * shrink then page-faults during the measured part.
+ *
+ * <p>"Unhealthy" regions have 2 of 3 peers (make-up-replica). {@code pass} runs with PD's default
  * limits (replica-schedule-limit 64: the rest go to the pending list) and again with limits
  * lifted; ticks run back to back on the clock of the fixture, which does not move, so every tick
  * is a full batch and the figure is pure CPU.
