@@ -24,12 +24,12 @@ import java.util.concurrent.atomic.LongAdder;
  * leader's peer id, the applied rules and each peer store's labels. An entry holds those inputs:
  * the peers as a flat {@code long[]} and the identity of the region's peer arrays ({@link
  * RegionInfo#peersIdentity}: the region cache keeps them across snapshots while the peers are
- * equal, so a hit compares one reference and reads neither array), the leader id, the rule list by identity ({@code RuleList}
- * hands one list object to every region of a key range and builds new lists on any rule change,
- * so identity is exact and free) and the stores' {@link StoreReader#labelsVersion labels version}
- * read before the labels were (one number for every store's labels: a relabelled, added or removed
- * store refits every region once, which is rare, and a hit reads no store). Any input that
- * differs is a miss: the region is fitted again and its entry replaced. Store health (Down,
+ * equal, so a hit compares one reference and reads neither array), the leader id, the rule list
+ * by identity ({@code RuleList} hands one list object to every region of a key range and builds
+ * new lists on any rule change, so identity is exact and free) and the stores' {@link
+ * StoreReader#labelsVersion labels version} read before the labels were (one number for every
+ * store's labels: a relabelled, added or removed store refits every region once, which is rare,
+ * and a hit reads no store). Any input that differs is a miss: the region is fitted again and its entry replaced. Store health (Down,
  * Offline, disconnected) moves with the clock and is not an input of the fit; it is never cached
  * here, the rule checker reads it on each check.
  *
@@ -75,8 +75,8 @@ final class RegionFitCache {
   }
 
   /**
-   * One region's fit (null when satisfied and apart: see {@link #fitOf}), what it was computed from, and
-   * two facts derived from the same inputs that {@link SettledFit} asks of every region: whether
+   * One region's fit (null when satisfied and apart: see {@link #fitOf}), what it was computed
+   * from, and two facts derived from the same inputs that {@link SettledFit} asks of every region: whether
    * the fit is satisfied and whether every rule's peer stores are apart at the rule's outermost
    * location label; immutable.
    */
@@ -104,6 +104,9 @@ final class RegionFitCache {
         return e;
       }
       if (samePeers(e.peers, region)) {
+        // equal peers in other arrays (a region loaded from storage, then reported): keep the
+        // new arrays, so the next look-up is by identity; a caller that always passes rebuilt
+        // snapshots would take the store lock on every hit here
         CachedFit same = e.withPeersIdentity(region.peersIdentity());
         store(region.id(), same);
         return same;

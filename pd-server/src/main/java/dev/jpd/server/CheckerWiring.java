@@ -50,10 +50,11 @@ import org.slf4j.LoggerFactory;
  *       and every store whose state changed, and AskSplit / AskBatchSplit tell the merge checker
  *       which regions were just split.
  *   <li>Beyond PD: once the daemon is up, {@link #startWarmup} runs the repair path once on a
- *       private synthetic cluster ({@link RepairWarmup}) on a daemon thread of lowest priority
- *       ({@code pd-warmup}), so that the first store failure finds it compiled. Once per
- *       process (a test JVM starting many members pays it once), and not at all with {@code
- *       repair-warmup = false}. It shares nothing with the cluster, so nothing waits for it.
+ *       private synthetic cluster ({@link RepairWarmup}) on a daemon thread ({@code pd-warmup};
+ *       lowest Java priority, a hint only), so that the first store failure finds it compiled.
+ *       Once per process (a test JVM starting many members pays it once), and not at all with
+ *       {@code repair-warmup = false}. It shares nothing with the cluster, so nothing waits for
+ *       it; {@link #close} interrupts it.
  * </ul>
  */
 final class CheckerWiring implements AutoCloseable {
@@ -75,8 +76,9 @@ final class CheckerWiring implements AutoCloseable {
    * What {@link #startWarmup} did, and the warm-up's outcome when it started one (else null);
    * for the log and tests.
    */
-  record Warmup(WarmupStart start, CompletableFuture<RepairWarmup.Result> result) {
-    static final Warmup NOT_YET = new Warmup(null, null);
+  record Warmup(WarmupStart start, CompletableFuture<RepairWarmup.Result> result,
+      Thread thread) {
+    static final Warmup NOT_YET = new Warmup(null, null, null);
   }
 
   private final ScheduledExecutorService executor;
@@ -147,11 +149,21 @@ final class CheckerWiring implements AutoCloseable {
 
   /**
    * Starts the repair warm-up unless {@code repair-warmup} is off or this process ran one; call
-   * once the daemon is up. Never blocks: the warm-up runs on its own thread.
+   * once the daemon is up. Never blocks: the warm-up runs on its own thread, which {@link #close}
+   * interrupts and waits for.
    */
   Warmup startWarmup() {
     warmup = startWarmup(warmupEnabled, WARMUP_CLAIMED, RepairWarmup::run);
     return warmup;
+  }
+
+  /** Interrupts a warm-up under way (it stops after its current pass) and waits for it. */
+  private void stopWarmup() throws InterruptedException {
+    Thread t = warmup.thread();
+    if (t != null) {
+      t.interrupt();
+      t.join(TimeUnit.SECONDS.toMillis(5));
+    }
   }
 
   /** What {@link #startWarmup()} did ({@link Warmup#NOT_YET} before it was called). */
@@ -161,17 +173,17 @@ final class CheckerWiring implements AutoCloseable {
 
   /**
    * The rule behind {@link #startWarmup()}: off, or already claimed in {@code claimed}, or {@code
-   * job} started on a new daemon thread {@code pd-warmup} of lowest priority, which logs one
+   * job} started on a new daemon thread {@code pd-warmup} (lowest Java priority), which logs one
    * line with its figures.
    */
   static Warmup startWarmup(boolean enabled, AtomicBoolean claimed,
       Supplier<RepairWarmup.Result> job) {
     if (!enabled) {
       LOG.info("repair warm-up off (repair-warmup = false)");
-      return new Warmup(WarmupStart.OFF, null);
+      return new Warmup(WarmupStart.OFF, null, null);
     }
     if (!claimed.compareAndSet(false, true)) {
-      return new Warmup(WarmupStart.DONE_IN_PROCESS, null);
+      return new Warmup(WarmupStart.DONE_IN_PROCESS, null, null);
     }
     CompletableFuture<RepairWarmup.Result> result = new CompletableFuture<>();
     Thread t = new Thread(() -> {
@@ -190,9 +202,9 @@ final class CheckerWiring implements AutoCloseable {
       }
     }, "pd-warmup");
     t.setDaemon(true);
-    t.setPriority(Thread.MIN_PRIORITY);
+    t.setPriority(Thread.MIN_PRIORITY); // a hint only: Linux JVMs ignore it by default
     t.start();
-    return new Warmup(WarmupStart.STARTED, result);
+    return new Warmup(WarmupStart.STARTED, result, t);
   }
 
   PatrolService patrol() {
@@ -234,6 +246,7 @@ final class CheckerWiring implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    stopWarmup();
     patrol.stop();
     executor.shutdown();
     if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -10,6 +10,7 @@ import dev.jpd.server.config.PdConfig;
 import dev.jpd.server.testing.TestPd;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,17 +42,21 @@ class RepairWarmupWiringTest {
   }
 
   @Test
-  void onByDefaultTheDaemonRunsIt() {
+  void onByDefaultTheDaemonRunsItAndStopsItOnClose() throws Exception {
     assertThat(Main.options(PdConfig.defaults()).config().repairWarmup()).isTrue();
+    Warmup w;
     try (TestPd pd = TestPd.start(ServerOptions.forTest(dir).withConfig(PdConfig.defaults()))) {
-      Warmup w = pd.server().repairWarmup();
+      w = pd.server().repairWarmup();
       // the only member of this test JVM with it on starts it; were there another, it would
       // have been that one's
       assertThat(w.start()).isIn(WarmupStart.STARTED, WarmupStart.DONE_IN_PROCESS);
-      if (w.start() == WarmupStart.STARTED) {
-        RepairWarmup.Result r = w.result().join();
-        assertThat(r.operators()).isEqualTo(r.repairs()).isPositive();
-      }
+    }
+    if (w.start() == WarmupStart.STARTED) {
+      // close interrupted it: it ends after the pass under way, every pass whole
+      RepairWarmup.Result r = w.result().get(30, TimeUnit.SECONDS);
+      assertThat(r.operators()).isEqualTo(r.repairs());
+      w.thread().join(30_000);
+      assertThat(w.thread().isAlive()).isFalse();
     }
   }
 

@@ -307,31 +307,19 @@ public final class PatrolService {
   }
 
   /** The regions of the ids; an id whose region is gone leaves every list. */
-  private List<RegionInfo> byIds(List<Long> ids) {
-    List<RegionInfo> out = new ArrayList<>(ids.size());
-    for (long id : ids) {
-      addRegion(id, out);
-    }
-    return out;
-  }
-
   private List<RegionInfo> byIds(long[] ids) {
     List<RegionInfo> out = new ArrayList<>(ids.length);
     for (long id : ids) {
-      addRegion(id, out);
+      RegionInfo r = cluster.region(id);
+      if (r == null) {
+        pending.remove(id);
+        priority.remove(id);
+        rulePending.remove(id);
+      } else {
+        out.add(r);
+      }
     }
     return out;
-  }
-
-  private void addRegion(long id, List<RegionInfo> out) {
-    RegionInfo r = cluster.region(id);
-    if (r == null) {
-      pending.remove(id);
-      priority.remove(id);
-      rulePending.remove(id);
-    } else {
-      out.add(r);
-    }
   }
 
   private void checkSuspectRange(long now) {

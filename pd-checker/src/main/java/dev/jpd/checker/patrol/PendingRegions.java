@@ -73,20 +73,21 @@ final class PendingRegions {
   }
 
   /** Up to {@code max} live entries from the front, expired ones dropped on the way. */
-  synchronized List<Long> take(int max, long nowMillis) {
-    List<Long> out = new ArrayList<>(Math.min(max, expiry.size()));
+  synchronized long[] take(int max, long nowMillis) {
+    long[] out = new long[Math.min(max, expiry.size())];
+    int n = 0;
     Iterator<Map.Entry<Long, Long>> it = expiry.entrySet().iterator();
-    while (it.hasNext() && out.size() < max) {
+    while (it.hasNext() && n < out.length) {
       Map.Entry<Long, Long> e = it.next();
       if (e.getValue() <= nowMillis) {
         listed.remove(e.getKey());
         it.remove();
         continue;
       }
-      out.add(e.getKey());
+      out[n++] = e.getKey();
     }
     size = expiry.size();
-    return out;
+    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
   }
 
   synchronized boolean contains(long regionId) {

@@ -188,11 +188,15 @@ public final class RepairWarmup {
     int repairs = 0;
     long operators = 0;
     int rounds = 0;
-    while (rounds < maxRounds) {
+    // an interrupt (the daemon closing) ends it after the pass under way
+    while (rounds < maxRounds && !Thread.currentThread().isInterrupted()) {
       awaitQuietJit();
       long roundStart = nanoTicker.getAsLong();
       long jitBefore = jitMillis.getAsLong();
       for (boolean rules : new boolean[] {true, false}) {
+        if (Thread.currentThread().isInterrupted()) {
+          break;
+        }
         Pass p = pass(rules);
         repairs += p.expected();
         operators += p.sink().added();

@@ -2,11 +2,7 @@ package dev.jpd.checker.patrol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jpd.checker.FakeCluster;
 import dev.jpd.core.operator.Operator;
-import dev.jpd.core.region.RegionInfo;
-import dev.jpd.core.store.StoreInfo;
-import dev.jpd.proto.Metapb;
 import io.micrometer.core.instrument.Metrics;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -62,13 +58,16 @@ class RepairWarmupTest {
   }
 
   @Test
-  void theDaemonsCallRepairsAllRegionsOfBothStoresInEveryPass() {
-    RepairWarmup.Result r = RepairWarmup.run();
+  void theDaemonsSizeRepairsAllRegionsOfBothStoresInEveryPass() {
+    // the daemon's cluster, one round, no waiting for the JIT (RepairWarmup.run() waits for it,
+    // up to seconds: the bench runs that)
+    RepairWarmup.Result r = new RepairWarmup(RepairWarmup.DEFAULT_REGIONS, 1, 1,
+        System::nanoTime, () -> -1, millis -> { }).run(ManagementFactory.getThreadMXBean());
 
     assertThat(r.regions()).isEqualTo(RepairWarmup.DEFAULT_REGIONS);
-    assertThat(r.rounds()).isBetween(RepairWarmup.MIN_ROUNDS, RepairWarmup.MAX_ROUNDS);
+    assertThat(r.rounds()).isEqualTo(1);
     // stores 1 and 4 hold a quarter of the regions each; two passes a round
-    assertThat(r.repairs()).isEqualTo(r.rounds() * RepairWarmup.DEFAULT_REGIONS);
+    assertThat(r.repairs()).isEqualTo(RepairWarmup.DEFAULT_REGIONS);
     assertThat(r.operators()).isEqualTo(r.repairs());
     assertThat(r.elapsedMillis()).isNotNegative();
     if (ManagementFactory.getThreadMXBean().isCurrentThreadCpuTimeSupported()) {
@@ -130,37 +129,26 @@ class RepairWarmupTest {
   }
 
   @Test
-  void leavesARealClusterViewUntouched() {
-    FakeCluster fc = new FakeCluster();
-    fc.addStore(1, "zone=z0").addStore(2, "zone=z1").addStore(3, "zone=z2")
-        .addStore(4, "zone=z0");
-    for (long id = 1; id <= 100; id++) {
-      fc.addLeaderRegion(id, 1, 2, 3);
-    }
-    fc.setStoreDown(4);
-    List<RegionInfo> regionsBefore = fc.regions.scanRegions(new byte[0], new byte[0], 1_000);
-    List<StoreInfo> storesBefore = fc.stores.all();
-    long nextPeerId = fc.view.allocPeerId() + 1;
+  void registersNoGlobalMeter() {
+    // it takes nothing of a real cluster (no argument); what it could still leak is a meter in
+    // the process-wide registry that the daemon's /metrics might show
     int globalMeters = Metrics.globalRegistry.getMeters().size();
-
     RepairWarmup.Result r = new RepairWarmup(2_400, new AtomicLong()::getAndIncrement)
         .run(ManagementFactory.getThreadMXBean());
-
     assertThat(r.operators()).isEqualTo(2_400);
-    // the same snapshots, not equal copies: nothing was put into the real caches
-    List<RegionInfo> regionsAfter = fc.regions.scanRegions(new byte[0], new byte[0], 1_000);
-    assertThat(regionsAfter).hasSize(100);
-    for (int i = 0; i < regionsAfter.size(); i++) {
-      assertThat(regionsAfter.get(i)).isSameAs(regionsBefore.get(i));
-    }
-    assertThat(fc.stores.all()).hasSize(4);
-    for (StoreInfo s : fc.stores.all()) {
-      assertThat(s).isSameAs(storesBefore.stream().filter(b -> b.id() == s.id()).findFirst()
-          .orElseThrow());
-    }
-    assertThat(fc.view.isStoreDown(1)).isFalse();
-    assertThat(fc.view.allocPeerId()).isEqualTo(nextPeerId);
     assertThat(Metrics.globalRegistry.getMeters()).hasSize(globalMeters);
-    assertThat(fc.store(1).meta().getState()).isEqualTo(Metapb.StoreState.Up);
+  }
+
+  @Test
+  void anInterruptedThreadRunsNoFurtherPass() {
+    RepairWarmup w = new RepairWarmup(400, 2, 5, new AtomicLong()::get, () -> -1, millis -> { });
+    Thread.currentThread().interrupt();
+    try {
+      RepairWarmup.Result r = w.run(ManagementFactory.getThreadMXBean());
+      assertThat(r.rounds()).isZero();
+      assertThat(r.operators()).isZero();
+    } finally {
+      assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+    }
   }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * What the PD knows about one region at one moment: its metadata, its leader and the statistics of
@@ -39,9 +38,9 @@ public final class RegionInfo {
   private static final Comparator<Pdpb.PeerStats> BY_DOWN_PEER_ID =
       Comparator.comparingLong(s -> s.getPeer().getId());
   /** {@link #leaderIndex} when the leader is unknown. */
-  private static final byte NO_LEADER = -1;
+  static final byte NO_LEADER = -1;
   /** {@link #leaderIndex} when the leader is kept whole in {@link #leaderWhole}. */
-  private static final byte LEADER_WHOLE = -2;
+  static final byte LEADER_WHOLE = -2;
 
   // The compact form (see CompactMeta). Arrays are never written after construction and are
   // shared between successive snapshots of a region.
@@ -71,7 +70,7 @@ public final class RegionInfo {
   private final long intervalEnd;
   private final boolean loadedFromStorage;
 
-  private RegionInfo(Builder b) {
+  private RegionInfo(RegionInfoBuilder b) {
     this.id = b.id;
     this.startKey = b.startKey;
     this.endKey = b.endKey;
@@ -107,7 +106,7 @@ public final class RegionInfo {
    * pending peers are sorted by peer id; flows of 2^50 or more are dropped to 0.
    */
   public static RegionInfo fromHeartbeat(Pdpb.RegionHeartbeatRequest hb) {
-    Builder b = new Builder(hb.getRegion());
+    RegionInfoBuilder b = new RegionInfoBuilder(hb.getRegion());
     b.leader(hb.getLeader());
     b.downPeers = sortedCopy(hb.getDownPeersList(), BY_DOWN_PEER_ID);
     b.pendingPeers = sortedCopy(hb.getPendingPeersList(), BY_PEER_ID);
@@ -133,7 +132,7 @@ public final class RegionInfo {
    * answers the default peer (id 0). Statistics are zero until the first heartbeat.
    */
   public static RegionInfo fromMeta(Metapb.Region meta, Metapb.Peer leaderOrNull) {
-    Builder b = new Builder(meta);
+    RegionInfoBuilder b = new RegionInfoBuilder(meta);
     b.leader(leaderOrNull == null ? Metapb.Peer.getDefaultInstance() : leaderOrNull);
     b.loadedFromStorage = true;
     return new RegionInfo(b);
@@ -172,7 +171,7 @@ public final class RegionInfo {
     if (size == 0) {
       return this;
     }
-    Builder b = toBuilder();
+    RegionInfoBuilder b = toBuilder();
     b.approximateSize = size;
     return new RegionInfo(b);
   }
@@ -209,7 +208,7 @@ public final class RegionInfo {
     if (!keys && !samePeers && !inherit) {
       return this;
     }
-    Builder b = toBuilder();
+    RegionInfoBuilder b = toBuilder();
     if (keys) {
       b.startKey = origin.startKey;
       b.endKey = origin.endKey;
@@ -229,8 +228,8 @@ public final class RegionInfo {
     return startKey == other.startKey && endKey == other.endKey;
   }
 
-  private Builder toBuilder() {
-    Builder b = new Builder();
+  private RegionInfoBuilder toBuilder() {
+    RegionInfoBuilder b = new RegionInfoBuilder();
     b.id = id;
     b.startKey = startKey;
     b.endKey = endKey;
@@ -341,7 +340,7 @@ public final class RegionInfo {
   }
 
   /** Whether the i-th peer has a joint-consensus role (incoming or demoting voter). */
-  public boolean peerInJointRole(int i) {
+  boolean peerInJointRole(int i) {
     int role = CompactMeta.roleValue(roles, i);
     return role == Metapb.PeerRole.IncomingVoter_VALUE
         || role == Metapb.PeerRole.DemotingVoter_VALUE;
@@ -369,7 +368,7 @@ public final class RegionInfo {
    * peer arrays when they are equal (the id, store and role arrays are shared together). A cache
    * keyed on a region's peers keeps it and compares by identity; a different object does not mean
    * different peers (a region loaded from storage, then reported), so such a cache compares the
-   * peers themselves then.
+   * peers themselves then. Only for {@code ==}: what the object is, is not part of the contract.
    */
   public Object peersIdentity() {
     return peers;
@@ -585,61 +584,5 @@ public final class RegionInfo {
       }
     }
     return sb.append(']').toString();
-  }
-
-  private static final class Builder {
-    long id;
-    byte[] startKey;
-    byte[] endKey;
-    long version;
-    long confVer;
-    long[] peers;
-    byte[] roles;
-    byte leaderIndex = NO_LEADER;
-    Metapb.Peer leaderWhole;
-    Metapb.Region metaWhole;
-    List<Pdpb.PeerStats> downPeers = List.of();
-    List<Metapb.Peer> pendingPeers = List.of();
-    long writtenBytes;
-    long writtenKeys;
-    long readBytes;
-    long readKeys;
-    long approximateSize;
-    long approximateKeys;
-    long term;
-    long intervalStart;
-    long intervalEnd;
-    boolean loadedFromStorage;
-
-    Builder() {}
-
-    Builder(Metapb.Region meta) {
-      Objects.requireNonNull(meta, "region meta");
-      id = meta.getId();
-      startKey = CompactMeta.key(meta.getStartKey());
-      endKey = CompactMeta.key(meta.getEndKey());
-      version = meta.getRegionEpoch().getVersion();
-      confVer = meta.getRegionEpoch().getConfVer();
-      peers = CompactMeta.packPeers(meta.getPeersList());
-      roles = CompactMeta.packRoles(meta.getPeersList());
-      metaWhole = CompactMeta.compactable(meta) ? null : meta;
-    }
-
-    /** The leader as an index into the peers when it is exactly one of them. */
-    void leader(Metapb.Peer leader) {
-      Objects.requireNonNull(leader, "leader");
-      if (leader.equals(Metapb.Peer.getDefaultInstance())) {
-        leaderIndex = NO_LEADER;
-        return;
-      }
-      for (int i = 0; i < peers.length / 2 && i < Byte.MAX_VALUE; i++) {
-        if (CompactMeta.samePeer(leader, peers, roles, i)) {
-          leaderIndex = (byte) i;
-          return;
-        }
-      }
-      leaderIndex = LEADER_WHOLE;
-      leaderWhole = leader;
-    }
   }
 }

@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  *       {@code /metrics} and {@code /health} listen, default {@code 127.0.0.1:2381}. PD serves
  *       HTTP and gRPC on the client-urls port; we keep gRPC there and HTTP on its own port.
  *   <li>{@code repair-warmup} (default {@code true}): right after start, on a background thread
- *       of lowest priority, run the checkers' repair path once on a private synthetic cluster
- *       so that the JIT has compiled it before the first store fails ({@code
+ *       (Java's lowest priority: a hint Linux JVMs ignore by default), run the checkers' repair
+ *       path once on a private synthetic cluster so that the JIT has compiled it before the
+ *       first store fails ({@code
  *       dev.jpd.checker.patrol.RepairWarmup}). Read at start only; PD has no such key.
  * </ul>
  *
