@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  * new lists on any rule change, so identity is exact and free) and the stores' {@link
  * StoreReader#labelsVersion labels version} read before the labels were (one number for every
  * store's labels: a relabelled, added or removed store refits every region once, which is rare,
- * and a hit reads no store). Any input that differs is a miss: the region is fitted again and its entry replaced. Store health (Down,
- * Offline, disconnected) moves with the clock and is not an input of the fit; it is never cached
- * here, the rule checker reads it on each check.
+ * and a hit reads no store). Any input that differs is a miss: the region is fitted again and its
+ * entry replaced. Store health (Down, Offline, disconnected) moves with the clock and is not an
+ * input of the fit; it is never cached here, the rule checker reads it on each check.
  *
  * <p>Memory: the fit of a region that can be settled (satisfied, and its rules' peers apart at
  * the outermost location label: most regions, most of the time) is not kept, only the two facts;
@@ -76,9 +76,9 @@ final class RegionFitCache {
 
   /**
    * One region's fit (null when satisfied and apart: see {@link #fitOf}), what it was computed
-   * from, and two facts derived from the same inputs that {@link SettledFit} asks of every region: whether
-   * the fit is satisfied and whether every rule's peer stores are apart at the rule's outermost
-   * location label; immutable.
+   * from, and two facts derived from the same inputs that {@link SettledFit} asks of every
+   * region: whether the fit is satisfied and whether every rule's peer stores are apart at the
+   * rule's outermost location label; immutable.
    */
   record CachedFit(List<Rule> rules, long leaderId, Object peersIdentity, long[] peers,
       long labelsVersion, RegionFit fit, boolean satisfied, boolean apartAtTopLevel) {

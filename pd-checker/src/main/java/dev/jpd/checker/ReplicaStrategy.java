@@ -20,8 +20,9 @@ import java.util.List;
  * <p>A target is chosen in two stages: the permanent filters (state, space, special use,
  * isolation level, extra filters) and the best distinct score over {@code location-labels} pick
  * the best-isolated candidates; then the {@link TemporaryFilter}s (add-peer store limit,
- * disconnected, busy, snapshots, pending peers) and the lowest region score pick one. When the second stage leaves nothing the choice is
- * "temporarily none" and the region should be retried soon. Ties go to the lower store id, so
+ * disconnected, busy, snapshots, pending peers) and the lowest region score pick one. When the
+ * second stage leaves nothing the choice is "temporarily none" and the region should be retried
+ * soon. Ties go to the lower store id, so
  * tests are deterministic (PD shuffles). Every store filtered out is recorded into the request.
  */
 final class ReplicaStrategy {
