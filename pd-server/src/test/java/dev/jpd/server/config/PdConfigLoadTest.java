@@ -203,6 +203,7 @@ class PdConfigLoadTest {
       "http-address = \"localhost\"                 | invalid value \"localhost\" for http-address in pd.toml: expected host:port",
       "http-address = \"0.0.0.0:2379\"              | invalid value \"0.0.0.0:2379\" for http-address in pd.toml: jpd serves gRPC on client-urls",
       "etcd-endpoints = \"http://h:x\"              | invalid value \"http://h:x\" for etcd-endpoints in pd.toml",
+      "repair-warmup = \"yes\"                     | invalid value \"yes\" for repair-warmup in pd.toml: expected true or false",
       "join = \"http://a:2379\"\\ninitial-cluster = \"pd=http://a:2380\" | initial-cluster in pd.toml and join in pd.toml can not both be set",
       "name = 5                                     | invalid value 5 for name in pd.toml: expected a string",
       "schedule = 5                                 | invalid value 5 for schedule in pd.toml: expected a table ([schedule])",
